@@ -1,0 +1,13 @@
+export { type DatabaseHandle, openDatabase, redactUrl } from "./database.ts";
+export { type EmbeddedDatabase, startEmbeddedDatabase } from "./embedded.ts";
+export { type Migration, MigrationError, migrate, migrationsDir, readMigrations } from "./migrate.ts";
+export {
+  createPool,
+  type Pool,
+  type PoolClient,
+  parseVector,
+  toVectorLiteral,
+  withTenant,
+  withTransaction,
+} from "./pool.ts";
+export { createPrisma, Prisma, type PrismaClient } from "./prisma.ts";
