@@ -8,12 +8,32 @@ export interface ServiceSpec {
   command: string[];
   /** URL that answers 2xx once the service is ready. */
   ready?: (env: NodeJS.ProcessEnv) => string;
+  /** How long `ready` may take (default 60 s). */
+  readyTimeoutMs?: number;
 }
 
 export const services: ServiceSpec[] = [
   {
+    // Ready once the model bundle is loaded, so the API and worker find it serving.
+    name: "embedder",
+    command: ["node", "--import", "tsx", "apps/embedder/src/main.ts"],
+    ready: (env) => `http://127.0.0.1:${env.EMBEDDER_PORT ?? 4100}/readyz`,
+  },
+  {
+    name: "worker",
+    command: ["node", "--import", "tsx", "apps/worker/src/main.ts"],
+    ready: (env) => `http://127.0.0.1:${env.WORKER_METRICS_PORT ?? 4200}/healthz`,
+  },
+  {
     name: "api",
     command: ["node", "--import", "tsx", "apps/api/src/main.ts"],
     ready: (env) => `http://127.0.0.1:${env.API_PORT ?? 4000}/healthz`,
+  },
+  {
+    // Production build (rebuilt only when apps/web changed, ~30 s on 2 cores) then `next start`; see apps/web/README.md.
+    name: "web",
+    command: ["node", "--import", "tsx", "apps/web/scripts/serve.ts"],
+    ready: (env) => `http://127.0.0.1:${env.WEB_PORT ?? 3000}/healthz`,
+    readyTimeoutMs: 300_000,
   },
 ];

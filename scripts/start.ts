@@ -107,7 +107,7 @@ async function main() {
     });
     if (svc.ready) {
       const url = svc.ready(env);
-      await waitReady(url, child).catch((err: Error) => {
+      await waitReady(url, child, svc.readyTimeoutMs).catch((err: Error) => {
         say(`${svc.name} failed to start: ${err.message}`);
         return stop(1);
       });

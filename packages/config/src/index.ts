@@ -25,8 +25,69 @@ const schema = z.object({
   API_HOST: z.string().default("127.0.0.1"),
   API_PORT: port.default(4000),
   WEB_PORT: port.default(3000),
+  /** Host the web UI listens on ("0.0.0.0" in containers). */
+  WEB_HOST: z.string().default("127.0.0.1"),
+  /** Where the web UI's server reaches the API (it proxies /graphql and /v1). Unset: http://API_HOST:API_PORT. */
+  WEB_API_ORIGIN: z.string().url().optional(),
   EMBEDDER_URL: z.string().url().default("http://127.0.0.1:4100"),
   EMBEDDER_PORT: port.default(4100),
+  EMBEDDER_HOST: z.string().default("127.0.0.1"),
+  /** Model bundle the embedder serves. Unset: models/default. */
+  MODEL_DIR: z.string().min(1).optional(),
+  /** "cuda" is used only when onnxruntime has it; otherwise the embedder falls back to cpu (and logs it). */
+  EMBEDDER_EXECUTION_PROVIDER: z.enum(["cpu", "cuda"]).default("cpu"),
+  /** onnxruntime intra-op threads; 0 = onnxruntime's default (one per core). */
+  EMBEDDER_THREADS: z.coerce.number().int().min(0).max(256).default(0),
+  /** Dynamic batching of text requests: at most this many texts per model call … */
+  EMBEDDER_MAX_BATCH: z.coerce.number().int().min(1).max(4096).default(64),
+  /** … waiting at most this long for a batch to fill. */
+  EMBEDDER_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
+  /** Texts (or audio clips) waiting beyond this answer 429 OVERLOADED. */
+  EMBEDDER_MAX_QUEUE: z.coerce.number().int().min(1).default(1024),
+  EMBEDDER_MAX_AUDIO_QUEUE: z.coerce.number().int().min(1).default(32),
+  /** Content-addressed upload storage. Unset: EARSHOT_DATA_DIR/storage. */
+  STORAGE_DIR: z.string().min(1).optional(),
+  /** BullMQ key prefix, so several installations (or tests) can share one Redis. */
+  QUEUE_PREFIX: z.string().min(1).default("earshot"),
+  /** Ingest jobs one worker process runs at once. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Worker's /healthz + /metrics port (it has no other HTTP server); 0 = any free port. */
+  WORKER_METRICS_PORT: port.default(4200),
+  /** Host the worker's /healthz + /metrics listen on ("0.0.0.0" in containers). */
+  WORKER_METRICS_HOST: z.string().default("127.0.0.1"),
+  /** Operator login for the BullMQ dashboard at /admin/queues on the API (all tenants' jobs). Unset: no dashboard. */
+  QUEUE_DASHBOARD_USER: z.string().min(1).default("ops"),
+  QUEUE_DASHBOARD_PASSWORD: z.string().min(16).optional(),
+  /** A dead worker's jobs go back to the queue after their lock expires (checked every stalled interval). */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(500).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Per-file upload limit in bytes (default 512 MiB). */
+  INGEST_MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(512 * 1024 * 1024),
+  /** Longest audio file ingested, in seconds (default 3 hours). */
+  INGEST_MAX_DURATION_S: z.coerce
+    .number()
+    .min(1)
+    .default(3 * 3600),
+  /** HMAC key for signed media URLs (>= 32 chars). Unset: one generated once into EARSHOT_DATA_DIR/media-signing-secret. */
+  MEDIA_SIGNING_SECRET: z.string().min(32).optional(),
+  /** Lifetime of signed audio/peaks URLs. */
+  MEDIA_URL_TTL_S: z.coerce.number().int().min(10).max(86_400).default(900),
+  /** Requests per minute per API key and per user (GraphQL operations and uploaded files). */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Browser origin allowed to call the API with credentials (CORS). */
+  WEB_ORIGIN: z.string().url().default("http://localhost:3000"),
+  /** Session cookie lifetime in hours. */
+  SESSION_TTL_H: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
+  /** hnsw.ef_search for content search (pgvector default 40); see docs/benchmarks.md. */
+  SEARCH_EF_SEARCH: z.coerce.number().int().min(1).max(1000).default(400),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -1,0 +1,1307 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { AssetRow, AudioConnectionParent, CollectionRow, CollectionConnectionParent, SearchHitParent, SearchPageParent, BatchRow, ItemRow, UserRow, MembershipRow, ApiKeyRow, TenantRow, ModelVersionRow, MeParent, SignInParent, InvitePayloadParent, CreateKeyPayloadParent } from '../parents.ts';
+import type { Context } from '../context.ts';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** ISO-8601 date-time string in UTC, e.g. 2026-11-25T13:05:00.000Z. */
+  DateTime: { input: Date | string; output: Date | string; }
+  /** Any JSON value. */
+  JSON: { input: unknown; output: unknown; }
+};
+
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  lastUsedAt: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  /** Public first part of the key (identifies it in logs and lists); the secret is shown only once at creation. */
+  prefix: Scalars['String']['output'];
+  revokedAt: Maybe<Scalars['DateTime']['output']>;
+  scopes: Array<ApiKeyScope>;
+};
+
+export type ApiKeyConnection = {
+  __typename?: 'ApiKeyConnection';
+  edges: Array<ApiKeyEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ApiKeyEdge = {
+  __typename?: 'ApiKeyEdge';
+  cursor: Scalars['String']['output'];
+  node: ApiKey;
+};
+
+/** What an API key may do: SEARCH (read and search), INGEST (upload, edit metadata, collections), ADMIN (everything). */
+export type ApiKeyScope =
+  | 'ADMIN'
+  | 'INGEST'
+  | 'SEARCH';
+
+export type AssetStatus =
+  | 'FAILED'
+  | 'PENDING'
+  | 'PROCESSING'
+  | 'READY';
+
+export type Audio = {
+  __typename?: 'Audio';
+  category: Scalars['String']['output'];
+  channels: Scalars['Int']['output'];
+  codec: Scalars['String']['output'];
+  /** Collections this asset belongs to. */
+  collections: CollectionConnection;
+  createdAt: Scalars['DateTime']['output'];
+  /** Extra metadata from upload sidecars or edits. */
+  custom: Scalars['JSON']['output'];
+  description: Scalars['String']['output'];
+  durationS: Scalars['Float']['output'];
+  id: Scalars['ID']['output'];
+  licence: Scalars['String']['output'];
+  /** Short-lived signed URLs (plain HTTP, Range supported) for playback, download and waveform peaks. */
+  media: AudioMedia;
+  mime: Scalars['String']['output'];
+  originalFilename: Scalars['String']['output'];
+  sampleRate: Scalars['Int']['output'];
+  /** Number of indexed segments for the tenant's search model (0 until processed). */
+  segmentCount: Scalars['Int']['output'];
+  /** Size of the stored original in bytes (Float: may exceed 2^31). */
+  sizeBytes: Scalars['Float']['output'];
+  status: AssetStatus;
+  tags: Array<Scalars['String']['output']>;
+  title: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+
+export type AudioCollectionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type AudioConnection = {
+  __typename?: 'AudioConnection';
+  edges: Array<AudioEdge>;
+  pageInfo: PageInfo;
+  /** Total matching assets (counted only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AudioEdge = {
+  __typename?: 'AudioEdge';
+  cursor: Scalars['String']['output'];
+  node: Audio;
+};
+
+/** Narrows searchAudio, similarAudio, searchByExample and audios. All given conditions must hold (AND). */
+export type AudioFilter = {
+  /** Exact category match (any of). */
+  categories?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Only assets in this collection. */
+  collectionId?: InputMaybe<Scalars['ID']['input']>;
+  /** Exact licence match (any of). */
+  licences?: InputMaybe<Array<Scalars['String']['input']>>;
+  maxDurationS?: InputMaybe<Scalars['Float']['input']>;
+  /** Duration in seconds, inclusive. */
+  minDurationS?: InputMaybe<Scalars['Float']['input']>;
+  /** Processing status; searches always see READY only. For `audios` the default is all statuses. */
+  statuses?: InputMaybe<Array<AssetStatus>>;
+  /** Assets carrying every one of these tags. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Uploaded (created) at or after / before these instants. */
+  uploadedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  uploadedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** Signed URLs bound to this tenant and asset; they expire at `expiresAt` (re-query to refresh). Use directly in <audio src>. */
+export type AudioMedia = {
+  __typename?: 'AudioMedia';
+  /** Same bytes with Content-Disposition: attachment and the original filename. */
+  downloadUrl: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  /** peaks.js / audiowaveform JSON; null while the asset has no peaks yet. */
+  peaksUrl: Maybe<Scalars['String']['output']>;
+  /** Streams the original bytes inline, honours Range (206). */
+  streamUrl: Scalars['String']['output'];
+};
+
+/** Fields to change on an asset; omitted fields stay as they are. */
+export type AudioMetadataInput = {
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** Free-form extra metadata (object); replaces the whole object. */
+  custom?: InputMaybe<Scalars['JSON']['input']>;
+  /** At most 10000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  licence?: InputMaybe<Scalars['String']['input']>;
+  /** At most 100 tags, each 1..100 characters; replaces the whole list. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** At most 300 characters. */
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AudioSort = {
+  direction?: SortDirection;
+  field?: AudioSortField;
+};
+
+export type AudioSortField =
+  | 'CREATED_AT'
+  | 'DURATION'
+  | 'TITLE';
+
+export type Collection = {
+  __typename?: 'Collection';
+  createdAt: Scalars['DateTime']['output'];
+  description: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Assets in this collection, newest added first. */
+  items: AudioConnection;
+  name: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+
+export type CollectionItemsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type CollectionConnection = {
+  __typename?: 'CollectionConnection';
+  edges: Array<CollectionEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type CollectionEdge = {
+  __typename?: 'CollectionEdge';
+  cursor: Scalars['String']['output'];
+  node: Collection;
+};
+
+export type CreateApiKeyInput = {
+  /** 1..100 characters. */
+  name: Scalars['String']['input'];
+  /** At least one scope. */
+  scopes: Array<ApiKeyScope>;
+};
+
+export type CreateApiKeyPayload = {
+  __typename?: 'CreateApiKeyPayload';
+  apiKey: ApiKey;
+  /** The full key (`esk_<prefix>_<secret>`). Shown only here, once; store it now. */
+  secret: Scalars['String']['output'];
+};
+
+export type CreateCollectionInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** 1..200 characters, unique within the tenant. */
+  name: Scalars['String']['input'];
+};
+
+export type CreateUploadBatchInput = {
+  /** Free text describing where the files come from (e.g. 'BBC donation 2026'). */
+  source?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type DeletePayload = {
+  __typename?: 'DeletePayload';
+  deletedId: Scalars['ID']['output'];
+};
+
+export type InviteMemberInput = {
+  email: Scalars['String']['input'];
+  /** Display name used when the invitation creates a new user. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  role: Role;
+};
+
+export type InviteMemberPayload = {
+  __typename?: 'InviteMemberPayload';
+  membership: Membership;
+  /** Set only when the invitation created a new user: a one-time password to hand over (shown once). */
+  temporaryPassword: Maybe<Scalars['String']['output']>;
+};
+
+/** Which ranking found a hit. */
+export type MatchSource =
+  | 'CONTENT'
+  | 'METADATA';
+
+/** Who is calling: a signed-in user, or an API key. */
+export type Me = {
+  __typename?: 'Me';
+  /** Null when the caller is a user session. */
+  apiKey: Maybe<ApiKey>;
+  /** Tenants the user may switch to (slug and role); empty for API keys. */
+  memberships: Array<TenantMembership>;
+  /** The user's role in this tenant; null for API keys. */
+  role: Maybe<Role>;
+  /** Scopes in effect (for users derived from the role). */
+  scopes: Array<ApiKeyScope>;
+  tenant: Tenant;
+  /** Null when the caller is an API key. */
+  user: Maybe<User>;
+};
+
+export type Membership = {
+  __typename?: 'Membership';
+  createdAt: Scalars['DateTime']['output'];
+  role: Role;
+  user: User;
+};
+
+export type MembershipConnection = {
+  __typename?: 'MembershipConnection';
+  edges: Array<MembershipEdge>;
+  pageInfo: PageInfo;
+};
+
+export type MembershipEdge = {
+  __typename?: 'MembershipEdge';
+  cursor: Scalars['String']['output'];
+  node: Membership;
+};
+
+export type ModelVersion = {
+  __typename?: 'ModelVersion';
+  /** CE or MoEE. */
+  architecture: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** Embedding dimension. */
+  dim: Scalars['Int']['output'];
+  /** Expert names in the order their blocks appear in the vectors. */
+  experts: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** Retrieval metrics from the bundle manifest (e.g. R@1/R@5/R@10 on modsounds-dev). */
+  metrics: Scalars['JSON']['output'];
+  name: Scalars['String']['output'];
+  version: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Adds assets (idempotent); every id must be an asset of this tenant. */
+  addToCollection: Collection;
+  /** Admin / ADMIN. */
+  createApiKey: CreateApiKeyPayload;
+  /** Archivist+ / INGEST. */
+  createCollection: Collection;
+  /** Archivist+ / INGEST. Then POST files to the batch's uploadUrl. */
+  createUploadBatch: UploadBatch;
+  /** Archivist+ / INGEST. Removes the asset, its segments and collection memberships. */
+  deleteAudio: DeletePayload;
+  deleteCollection: DeletePayload;
+  /** Admin. Adds an existing user by email, or creates the user with a one-time password. */
+  inviteMember: InviteMemberPayload;
+  removeFromCollection: Collection;
+  removeMember: DeletePayload;
+  revokeApiKey: ApiKey;
+  /** Admin. An admin cannot demote or remove the tenant's last admin. */
+  setMemberRole: Membership;
+  /** Sets the httpOnly session cookie. Fails with UNAUTHENTICATED for a wrong email or password (same message for both). */
+  signIn: SignInPayload;
+  /** Ends the session and clears the cookie. Always true. */
+  signOut: Scalars['Boolean']['output'];
+  /** Admin / ADMIN. Re-embeds every asset with the model the embedder serves now, then switches search over to it. */
+  startReindex: ReindexPayload;
+  /** Switches the session's tenant (must be a member). */
+  switchTenant: SignInPayload;
+  /** Archivist+ / INGEST. */
+  updateAudioMetadata: Audio;
+  updateCollection: Collection;
+};
+
+
+export type MutationAddToCollectionArgs = {
+  assetIds: Array<Scalars['ID']['input']>;
+  collectionId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateApiKeyArgs = {
+  input: CreateApiKeyInput;
+};
+
+
+export type MutationCreateCollectionArgs = {
+  input: CreateCollectionInput;
+};
+
+
+export type MutationCreateUploadBatchArgs = {
+  input?: InputMaybe<CreateUploadBatchInput>;
+};
+
+
+export type MutationDeleteAudioArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteCollectionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationInviteMemberArgs = {
+  input: InviteMemberInput;
+};
+
+
+export type MutationRemoveFromCollectionArgs = {
+  assetIds: Array<Scalars['ID']['input']>;
+  collectionId: Scalars['ID']['input'];
+};
+
+
+export type MutationRemoveMemberArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetMemberRoleArgs = {
+  role: Role;
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationSignInArgs = {
+  input: SignInInput;
+};
+
+
+export type MutationSwitchTenantArgs = {
+  slug: Scalars['String']['input'];
+};
+
+
+export type MutationUpdateAudioMetadataArgs = {
+  id: Scalars['ID']['input'];
+  input: AudioMetadataInput;
+};
+
+
+export type MutationUpdateCollectionArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateCollectionInput;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor: Maybe<Scalars['String']['output']>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  audio: Maybe<Audio>;
+  audios: AudioConnection;
+  collection: Maybe<Collection>;
+  collections: CollectionConnection;
+  /** Liveness of the API itself. */
+  health: Scalars['String']['output'];
+  /** The caller; null when not signed in (the only field that does not require authentication besides health). */
+  me: Maybe<Me>;
+  /** The tenant's search model (version, dims, metrics); null when none is registered. */
+  model: Maybe<ModelVersion>;
+  /** Admin / ADMIN. The tenant's latest re-index job; null when none is known (finished jobs are removed). */
+  reindexStatus: Maybe<ReindexStatus>;
+  /**
+   * Search by description. CONTENT ranks segments by CE similarity to the encoded query (pgvector HNSW); METADATA ranks
+   * by Postgres full-text over title, tags, category and description; HYBRID fuses both by reciprocal rank fusion.
+   * `query` is 1..1000 characters.
+   */
+  searchAudio: SearchConnection;
+  /** Query by an uploaded example clip: `exampleId` comes from POST /v1/examples (see README). */
+  searchByExample: SearchConnection;
+  /** Query by example: assets that sound like an indexed asset (optionally like its segment starting at segmentStart). */
+  similarAudio: SearchConnection;
+  /** Audio-to-text: tags and captions that best describe an asset's sound, for labelling uncatalogued sounds. */
+  suggestTags: TagSuggestionConnection;
+  tenant: Tenant;
+  uploadBatch: Maybe<UploadBatch>;
+  uploadBatches: UploadBatchConnection;
+};
+
+
+export type QueryAudioArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryAudiosArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AudioFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  sort?: InputMaybe<AudioSort>;
+};
+
+
+export type QueryCollectionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCollectionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySearchAudioArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AudioFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  mode?: InputMaybe<SearchMode>;
+  query: Scalars['String']['input'];
+};
+
+
+export type QuerySearchByExampleArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  exampleId: Scalars['ID']['input'];
+  filter?: InputMaybe<AudioFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySimilarAudioArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  assetId: Scalars['ID']['input'];
+  filter?: InputMaybe<AudioFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  segmentStart?: InputMaybe<Scalars['Float']['input']>;
+};
+
+
+export type QuerySuggestTagsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  assetId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryUploadBatchArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryUploadBatchesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ReindexPayload = {
+  __typename?: 'ReindexPayload';
+  /** Background job id (one re-index per tenant runs at a time; starting again while one runs returns the same job). */
+  jobId: Scalars['String']['output'];
+};
+
+/** State of the tenant's re-index job (BullMQ states: waiting, active, completed, failed, delayed). */
+export type ReindexStatus = {
+  __typename?: 'ReindexStatus';
+  /** Why it failed, when state is failed. */
+  error: Maybe<Scalars['String']['output']>;
+  jobId: Scalars['String']['output'];
+  /** 0..1 */
+  progress: Scalars['Float']['output'];
+  state: Scalars['String']['output'];
+};
+
+/** A member's role in a tenant: viewer (search, play) < archivist (+ edit, collections, upload) < admin (+ keys, members, re-index). */
+export type Role =
+  | 'ADMIN'
+  | 'ARCHIVIST'
+  | 'VIEWER';
+
+export type SearchConnection = {
+  __typename?: 'SearchConnection';
+  edges: Array<SearchHitEdge>;
+  /** The model version that ranked content matches (null for METADATA mode or when the tenant has no model). */
+  model: Maybe<ModelVersion>;
+  pageInfo: PageInfo;
+};
+
+export type SearchHit = {
+  __typename?: 'SearchHit';
+  asset: Audio;
+  /** Which rankings found this asset. */
+  foundBy: Array<MatchSource>;
+  /** Higher is better. CONTENT: inner product (CE similarity); METADATA: ts_rank_cd; HYBRID: reciprocal-rank-fusion score. */
+  score: Scalars['Float']['output'];
+  /** Best matching segment for content matches; null for metadata-only hits. */
+  segment: Maybe<TimeRange>;
+};
+
+export type SearchHitEdge = {
+  __typename?: 'SearchHitEdge';
+  cursor: Scalars['String']['output'];
+  node: SearchHit;
+};
+
+/** How searchAudio ranks: by what the sound sounds like, by its catalogue text, or both fused (reciprocal rank fusion). */
+export type SearchMode =
+  | 'CONTENT'
+  | 'HYBRID'
+  | 'METADATA';
+
+export type SignInInput = {
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+  /** Tenant to act in; default: the user's first membership (oldest). */
+  tenantSlug?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SignInPayload = {
+  __typename?: 'SignInPayload';
+  role: Role;
+  tenant: Tenant;
+  user: User;
+};
+
+export type SortDirection =
+  | 'ASC'
+  | 'DESC';
+
+export type TagSuggestion = {
+  __typename?: 'TagSuggestion';
+  /** CE similarity of the text to the asset's audio; higher is better. */
+  score: Scalars['Float']['output'];
+  /** Where the text comes from: TENANT_TAG (tags/categories already used in this tenant) or VOCABULARY (built-in list). */
+  source: Scalars['String']['output'];
+  /** A tag or caption from the vocabulary. */
+  text: Scalars['String']['output'];
+};
+
+export type TagSuggestionConnection = {
+  __typename?: 'TagSuggestionConnection';
+  edges: Array<TagSuggestionEdge>;
+  pageInfo: PageInfo;
+};
+
+export type TagSuggestionEdge = {
+  __typename?: 'TagSuggestionEdge';
+  cursor: Scalars['String']['output'];
+  node: TagSuggestion;
+};
+
+export type Tenant = {
+  __typename?: 'Tenant';
+  /** API keys, including revoked ones (admin only). */
+  apiKeys: ApiKeyConnection;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** Members and their roles (admin only). */
+  members: MembershipConnection;
+  name: Scalars['String']['output'];
+  /** The model version searches use (null before the first model is registered). */
+  searchModel: Maybe<ModelVersion>;
+  slug: Scalars['String']['output'];
+};
+
+
+export type TenantApiKeysArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type TenantMembersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type TenantMembership = {
+  __typename?: 'TenantMembership';
+  role: Role;
+  tenantName: Scalars['String']['output'];
+  tenantSlug: Scalars['String']['output'];
+};
+
+/** A time range inside a recording, in seconds from its start. */
+export type TimeRange = {
+  __typename?: 'TimeRange';
+  endS: Scalars['Float']['output'];
+  startS: Scalars['Float']['output'];
+};
+
+export type UpdateCollectionInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UploadBatch = {
+  __typename?: 'UploadBatch';
+  createdAt: Scalars['DateTime']['output'];
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  items: UploadItemConnection;
+  progress: UploadBatchProgress;
+  source: Scalars['String']['output'];
+  status: UploadBatchStatus;
+  /** Where to POST multipart files for this batch (relative URL, same auth as GraphQL). */
+  uploadUrl: Scalars['String']['output'];
+};
+
+
+export type UploadBatchItemsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<UploadItemStatus>;
+};
+
+export type UploadBatchConnection = {
+  __typename?: 'UploadBatchConnection';
+  edges: Array<UploadBatchEdge>;
+  pageInfo: PageInfo;
+};
+
+export type UploadBatchEdge = {
+  __typename?: 'UploadBatchEdge';
+  cursor: Scalars['String']['output'];
+  node: UploadBatch;
+};
+
+export type UploadBatchProgress = {
+  __typename?: 'UploadBatchProgress';
+  done: Scalars['Int']['output'];
+  duplicate: Scalars['Int']['output'];
+  failed: Scalars['Int']['output'];
+  /** 0..1 over all items (finished items count 1, processing ones their own progress). */
+  fraction: Scalars['Float']['output'];
+  processing: Scalars['Int']['output'];
+  queued: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+};
+
+export type UploadBatchStatus =
+  | 'DONE'
+  | 'FAILED'
+  | 'OPEN'
+  | 'PROCESSING';
+
+export type UploadItem = {
+  __typename?: 'UploadItem';
+  /** The asset created (or, for DUPLICATE, the existing one). */
+  asset: Maybe<Audio>;
+  createdAt: Scalars['DateTime']['output'];
+  /** Stable code when FAILED (e.g. NOT_AUDIO, CORRUPT, TOO_LONG). */
+  errorCode: Maybe<Scalars['String']['output']>;
+  errorMessage: Maybe<Scalars['String']['output']>;
+  filename: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** 0..1 for this file. */
+  progress: Scalars['Float']['output'];
+  sizeBytes: Scalars['Float']['output'];
+  status: UploadItemStatus;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type UploadItemConnection = {
+  __typename?: 'UploadItemConnection';
+  edges: Array<UploadItemEdge>;
+  pageInfo: PageInfo;
+};
+
+export type UploadItemEdge = {
+  __typename?: 'UploadItemEdge';
+  cursor: Scalars['String']['output'];
+  node: UploadItem;
+};
+
+export type UploadItemStatus =
+  | 'DONE'
+  | 'DUPLICATE'
+  | 'FAILED'
+  | 'PROCESSING'
+  | 'QUEUED';
+
+export type User = {
+  __typename?: 'User';
+  email: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  ApiKey: ResolverTypeWrapper<ApiKeyRow>;
+  ApiKeyConnection: ResolverTypeWrapper<Omit<ApiKeyConnection, 'edges'> & { edges: Array<ResolversTypes['ApiKeyEdge']> }>;
+  ApiKeyEdge: ResolverTypeWrapper<Omit<ApiKeyEdge, 'node'> & { node: ResolversTypes['ApiKey'] }>;
+  ApiKeyScope: ApiKeyScope;
+  AssetStatus: AssetStatus;
+  Audio: ResolverTypeWrapper<AssetRow>;
+  AudioConnection: ResolverTypeWrapper<AudioConnectionParent>;
+  AudioEdge: ResolverTypeWrapper<Omit<AudioEdge, 'node'> & { node: ResolversTypes['Audio'] }>;
+  AudioFilter: AudioFilter;
+  AudioMedia: ResolverTypeWrapper<AssetRow>;
+  AudioMetadataInput: AudioMetadataInput;
+  AudioSort: AudioSort;
+  AudioSortField: AudioSortField;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Collection: ResolverTypeWrapper<CollectionRow>;
+  CollectionConnection: ResolverTypeWrapper<CollectionConnectionParent>;
+  CollectionEdge: ResolverTypeWrapper<Omit<CollectionEdge, 'node'> & { node: ResolversTypes['Collection'] }>;
+  CreateApiKeyInput: CreateApiKeyInput;
+  CreateApiKeyPayload: ResolverTypeWrapper<CreateKeyPayloadParent>;
+  CreateCollectionInput: CreateCollectionInput;
+  CreateUploadBatchInput: CreateUploadBatchInput;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeletePayload: ResolverTypeWrapper<DeletePayload>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  InviteMemberInput: InviteMemberInput;
+  InviteMemberPayload: ResolverTypeWrapper<InvitePayloadParent>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  MatchSource: MatchSource;
+  Me: ResolverTypeWrapper<MeParent>;
+  Membership: ResolverTypeWrapper<MembershipRow>;
+  MembershipConnection: ResolverTypeWrapper<Omit<MembershipConnection, 'edges'> & { edges: Array<ResolversTypes['MembershipEdge']> }>;
+  MembershipEdge: ResolverTypeWrapper<Omit<MembershipEdge, 'node'> & { node: ResolversTypes['Membership'] }>;
+  ModelVersion: ResolverTypeWrapper<ModelVersionRow>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReindexPayload: ResolverTypeWrapper<ReindexPayload>;
+  ReindexStatus: ResolverTypeWrapper<ReindexStatus>;
+  Role: Role;
+  SearchConnection: ResolverTypeWrapper<SearchPageParent>;
+  SearchHit: ResolverTypeWrapper<SearchHitParent>;
+  SearchHitEdge: ResolverTypeWrapper<Omit<SearchHitEdge, 'node'> & { node: ResolversTypes['SearchHit'] }>;
+  SearchMode: SearchMode;
+  SignInInput: SignInInput;
+  SignInPayload: ResolverTypeWrapper<SignInParent>;
+  SortDirection: SortDirection;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  TagSuggestion: ResolverTypeWrapper<TagSuggestion>;
+  TagSuggestionConnection: ResolverTypeWrapper<TagSuggestionConnection>;
+  TagSuggestionEdge: ResolverTypeWrapper<TagSuggestionEdge>;
+  Tenant: ResolverTypeWrapper<TenantRow>;
+  TenantMembership: ResolverTypeWrapper<TenantMembership>;
+  TimeRange: ResolverTypeWrapper<TimeRange>;
+  UpdateCollectionInput: UpdateCollectionInput;
+  UploadBatch: ResolverTypeWrapper<BatchRow>;
+  UploadBatchConnection: ResolverTypeWrapper<Omit<UploadBatchConnection, 'edges'> & { edges: Array<ResolversTypes['UploadBatchEdge']> }>;
+  UploadBatchEdge: ResolverTypeWrapper<Omit<UploadBatchEdge, 'node'> & { node: ResolversTypes['UploadBatch'] }>;
+  UploadBatchProgress: ResolverTypeWrapper<UploadBatchProgress>;
+  UploadBatchStatus: UploadBatchStatus;
+  UploadItem: ResolverTypeWrapper<ItemRow>;
+  UploadItemConnection: ResolverTypeWrapper<Omit<UploadItemConnection, 'edges'> & { edges: Array<ResolversTypes['UploadItemEdge']> }>;
+  UploadItemEdge: ResolverTypeWrapper<Omit<UploadItemEdge, 'node'> & { node: ResolversTypes['UploadItem'] }>;
+  UploadItemStatus: UploadItemStatus;
+  User: ResolverTypeWrapper<UserRow>;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  ApiKey: ApiKeyRow;
+  ApiKeyConnection: Omit<ApiKeyConnection, 'edges'> & { edges: Array<ResolversParentTypes['ApiKeyEdge']> };
+  ApiKeyEdge: Omit<ApiKeyEdge, 'node'> & { node: ResolversParentTypes['ApiKey'] };
+  Audio: AssetRow;
+  AudioConnection: AudioConnectionParent;
+  AudioEdge: Omit<AudioEdge, 'node'> & { node: ResolversParentTypes['Audio'] };
+  AudioFilter: AudioFilter;
+  AudioMedia: AssetRow;
+  AudioMetadataInput: AudioMetadataInput;
+  AudioSort: AudioSort;
+  Boolean: Scalars['Boolean']['output'];
+  Collection: CollectionRow;
+  CollectionConnection: CollectionConnectionParent;
+  CollectionEdge: Omit<CollectionEdge, 'node'> & { node: ResolversParentTypes['Collection'] };
+  CreateApiKeyInput: CreateApiKeyInput;
+  CreateApiKeyPayload: CreateKeyPayloadParent;
+  CreateCollectionInput: CreateCollectionInput;
+  CreateUploadBatchInput: CreateUploadBatchInput;
+  DateTime: Scalars['DateTime']['output'];
+  DeletePayload: DeletePayload;
+  Float: Scalars['Float']['output'];
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  InviteMemberInput: InviteMemberInput;
+  InviteMemberPayload: InvitePayloadParent;
+  JSON: Scalars['JSON']['output'];
+  Me: MeParent;
+  Membership: MembershipRow;
+  MembershipConnection: Omit<MembershipConnection, 'edges'> & { edges: Array<ResolversParentTypes['MembershipEdge']> };
+  MembershipEdge: Omit<MembershipEdge, 'node'> & { node: ResolversParentTypes['Membership'] };
+  ModelVersion: ModelVersionRow;
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  ReindexPayload: ReindexPayload;
+  ReindexStatus: ReindexStatus;
+  SearchConnection: SearchPageParent;
+  SearchHit: SearchHitParent;
+  SearchHitEdge: Omit<SearchHitEdge, 'node'> & { node: ResolversParentTypes['SearchHit'] };
+  SignInInput: SignInInput;
+  SignInPayload: SignInParent;
+  String: Scalars['String']['output'];
+  TagSuggestion: TagSuggestion;
+  TagSuggestionConnection: TagSuggestionConnection;
+  TagSuggestionEdge: TagSuggestionEdge;
+  Tenant: TenantRow;
+  TenantMembership: TenantMembership;
+  TimeRange: TimeRange;
+  UpdateCollectionInput: UpdateCollectionInput;
+  UploadBatch: BatchRow;
+  UploadBatchConnection: Omit<UploadBatchConnection, 'edges'> & { edges: Array<ResolversParentTypes['UploadBatchEdge']> };
+  UploadBatchEdge: Omit<UploadBatchEdge, 'node'> & { node: ResolversParentTypes['UploadBatch'] };
+  UploadBatchProgress: UploadBatchProgress;
+  UploadItem: ItemRow;
+  UploadItemConnection: Omit<UploadItemConnection, 'edges'> & { edges: Array<ResolversParentTypes['UploadItemEdge']> };
+  UploadItemEdge: Omit<UploadItemEdge, 'node'> & { node: ResolversParentTypes['UploadItem'] };
+  User: UserRow;
+};
+
+export type ApiKeyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  prefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['ApiKeyScope']>, ParentType, ContextType>;
+};
+
+export type ApiKeyConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApiKeyConnection'] = ResolversParentTypes['ApiKeyConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ApiKeyEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ApiKeyEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApiKeyEdge'] = ResolversParentTypes['ApiKeyEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
+};
+
+export type AudioResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Audio'] = ResolversParentTypes['Audio']> = {
+  category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  channels?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  codec?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  collections?: Resolver<ResolversTypes['CollectionConnection'], ParentType, ContextType, Partial<AudioCollectionsArgs>>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  custom?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  durationS?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  licence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  media?: Resolver<ResolversTypes['AudioMedia'], ParentType, ContextType>;
+  mime?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  originalFilename?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sampleRate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  segmentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sizeBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AssetStatus'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type AudioConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AudioConnection'] = ResolversParentTypes['AudioConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AudioEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AudioEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AudioEdge'] = ResolversParentTypes['AudioEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Audio'], ParentType, ContextType>;
+};
+
+export type AudioMediaResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AudioMedia'] = ResolversParentTypes['AudioMedia']> = {
+  downloadUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  peaksUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  streamUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type CollectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Collection'] = ResolversParentTypes['Collection']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<ResolversTypes['AudioConnection'], ParentType, ContextType, Partial<CollectionItemsArgs>>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type CollectionConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CollectionConnection'] = ResolversParentTypes['CollectionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['CollectionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CollectionEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CollectionEdge'] = ResolversParentTypes['CollectionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Collection'], ParentType, ContextType>;
+};
+
+export type CreateApiKeyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateApiKeyPayload'] = ResolversParentTypes['CreateApiKeyPayload']> = {
+  apiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type DeletePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeletePayload'] = ResolversParentTypes['DeletePayload']> = {
+  deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type InviteMemberPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InviteMemberPayload'] = ResolversParentTypes['InviteMemberPayload']> = {
+  membership?: Resolver<ResolversTypes['Membership'], ParentType, ContextType>;
+  temporaryPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
+export type MeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Me'] = ResolversParentTypes['Me']> = {
+  apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  memberships?: Resolver<Array<ResolversTypes['TenantMembership']>, ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['ApiKeyScope']>, ParentType, ContextType>;
+  tenant?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+};
+
+export type MembershipResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+};
+
+export type MembershipConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MembershipConnection'] = ResolversParentTypes['MembershipConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['MembershipEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type MembershipEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MembershipEdge'] = ResolversParentTypes['MembershipEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Membership'], ParentType, ContextType>;
+};
+
+export type ModelVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion']> = {
+  architecture?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dim?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  experts?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  metrics?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  addToCollection?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationAddToCollectionArgs, 'assetIds' | 'collectionId'>>;
+  createApiKey?: Resolver<ResolversTypes['CreateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
+  createCollection?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationCreateCollectionArgs, 'input'>>;
+  createUploadBatch?: Resolver<ResolversTypes['UploadBatch'], ParentType, ContextType, Partial<MutationCreateUploadBatchArgs>>;
+  deleteAudio?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteAudioArgs, 'id'>>;
+  deleteCollection?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteCollectionArgs, 'id'>>;
+  inviteMember?: Resolver<ResolversTypes['InviteMemberPayload'], ParentType, ContextType, RequireFields<MutationInviteMemberArgs, 'input'>>;
+  removeFromCollection?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationRemoveFromCollectionArgs, 'assetIds' | 'collectionId'>>;
+  removeMember?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRemoveMemberArgs, 'userId'>>;
+  revokeApiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
+  setMemberRole?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationSetMemberRoleArgs, 'role' | 'userId'>>;
+  signIn?: Resolver<ResolversTypes['SignInPayload'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'input'>>;
+  signOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startReindex?: Resolver<ResolversTypes['ReindexPayload'], ParentType, ContextType>;
+  switchTenant?: Resolver<ResolversTypes['SignInPayload'], ParentType, ContextType, RequireFields<MutationSwitchTenantArgs, 'slug'>>;
+  updateAudioMetadata?: Resolver<ResolversTypes['Audio'], ParentType, ContextType, RequireFields<MutationUpdateAudioMetadataArgs, 'id' | 'input'>>;
+  updateCollection?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationUpdateCollectionArgs, 'id' | 'input'>>;
+};
+
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  audio?: Resolver<Maybe<ResolversTypes['Audio']>, ParentType, ContextType, RequireFields<QueryAudioArgs, 'id'>>;
+  audios?: Resolver<ResolversTypes['AudioConnection'], ParentType, ContextType, Partial<QueryAudiosArgs>>;
+  collection?: Resolver<Maybe<ResolversTypes['Collection']>, ParentType, ContextType, RequireFields<QueryCollectionArgs, 'id'>>;
+  collections?: Resolver<ResolversTypes['CollectionConnection'], ParentType, ContextType, Partial<QueryCollectionsArgs>>;
+  health?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  me?: Resolver<Maybe<ResolversTypes['Me']>, ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
+  reindexStatus?: Resolver<Maybe<ResolversTypes['ReindexStatus']>, ParentType, ContextType>;
+  searchAudio?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySearchAudioArgs, 'mode' | 'query'>>;
+  searchByExample?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySearchByExampleArgs, 'exampleId'>>;
+  similarAudio?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySimilarAudioArgs, 'assetId'>>;
+  suggestTags?: Resolver<ResolversTypes['TagSuggestionConnection'], ParentType, ContextType, RequireFields<QuerySuggestTagsArgs, 'assetId'>>;
+  tenant?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType>;
+  uploadBatch?: Resolver<Maybe<ResolversTypes['UploadBatch']>, ParentType, ContextType, RequireFields<QueryUploadBatchArgs, 'id'>>;
+  uploadBatches?: Resolver<ResolversTypes['UploadBatchConnection'], ParentType, ContextType, Partial<QueryUploadBatchesArgs>>;
+};
+
+export type ReindexPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReindexPayload'] = ResolversParentTypes['ReindexPayload']> = {
+  jobId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ReindexStatusResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReindexStatus'] = ResolversParentTypes['ReindexStatus']> = {
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  jobId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SearchConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchConnection'] = ResolversParentTypes['SearchConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['SearchHitEdge']>, ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type SearchHitResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = {
+  asset?: Resolver<ResolversTypes['Audio'], ParentType, ContextType>;
+  foundBy?: Resolver<Array<ResolversTypes['MatchSource']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  segment?: Resolver<Maybe<ResolversTypes['TimeRange']>, ParentType, ContextType>;
+};
+
+export type SearchHitEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchHitEdge'] = ResolversParentTypes['SearchHitEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SearchHit'], ParentType, ContextType>;
+};
+
+export type SignInPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SignInPayload'] = ResolversParentTypes['SignInPayload']> = {
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  tenant?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+};
+
+export type TagSuggestionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TagSuggestion'] = ResolversParentTypes['TagSuggestion']> = {
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type TagSuggestionConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TagSuggestionConnection'] = ResolversParentTypes['TagSuggestionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TagSuggestionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type TagSuggestionEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TagSuggestionEdge'] = ResolversParentTypes['TagSuggestionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['TagSuggestion'], ParentType, ContextType>;
+};
+
+export type TenantResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Tenant'] = ResolversParentTypes['Tenant']> = {
+  apiKeys?: Resolver<ResolversTypes['ApiKeyConnection'], ParentType, ContextType, Partial<TenantApiKeysArgs>>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  members?: Resolver<ResolversTypes['MembershipConnection'], ParentType, ContextType, Partial<TenantMembersArgs>>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  searchModel?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
+  slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type TenantMembershipResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TenantMembership'] = ResolversParentTypes['TenantMembership']> = {
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  tenantName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tenantSlug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type TimeRangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TimeRange'] = ResolversParentTypes['TimeRange']> = {
+  endS?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  startS?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type UploadBatchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UploadBatch'] = ResolversParentTypes['UploadBatch']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<ResolversTypes['UploadItemConnection'], ParentType, ContextType, Partial<UploadBatchItemsArgs>>;
+  progress?: Resolver<ResolversTypes['UploadBatchProgress'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['UploadBatchStatus'], ParentType, ContextType>;
+  uploadUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type UploadBatchConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UploadBatchConnection'] = ResolversParentTypes['UploadBatchConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['UploadBatchEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type UploadBatchEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UploadBatchEdge'] = ResolversParentTypes['UploadBatchEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['UploadBatch'], ParentType, ContextType>;
+};
+
+export type UploadBatchProgressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UploadBatchProgress'] = ResolversParentTypes['UploadBatchProgress']> = {
+  done?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  duplicate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  fraction?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  processing?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  queued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type UploadItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UploadItem'] = ResolversParentTypes['UploadItem']> = {
+  asset?: Resolver<Maybe<ResolversTypes['Audio']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  filename?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  sizeBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['UploadItemStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type UploadItemConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UploadItemConnection'] = ResolversParentTypes['UploadItemConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['UploadItemEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type UploadItemEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UploadItemEdge'] = ResolversParentTypes['UploadItemEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['UploadItem'], ParentType, ContextType>;
+};
+
+export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = Context> = {
+  ApiKey?: ApiKeyResolvers<ContextType>;
+  ApiKeyConnection?: ApiKeyConnectionResolvers<ContextType>;
+  ApiKeyEdge?: ApiKeyEdgeResolvers<ContextType>;
+  Audio?: AudioResolvers<ContextType>;
+  AudioConnection?: AudioConnectionResolvers<ContextType>;
+  AudioEdge?: AudioEdgeResolvers<ContextType>;
+  AudioMedia?: AudioMediaResolvers<ContextType>;
+  Collection?: CollectionResolvers<ContextType>;
+  CollectionConnection?: CollectionConnectionResolvers<ContextType>;
+  CollectionEdge?: CollectionEdgeResolvers<ContextType>;
+  CreateApiKeyPayload?: CreateApiKeyPayloadResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  DeletePayload?: DeletePayloadResolvers<ContextType>;
+  InviteMemberPayload?: InviteMemberPayloadResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
+  Me?: MeResolvers<ContextType>;
+  Membership?: MembershipResolvers<ContextType>;
+  MembershipConnection?: MembershipConnectionResolvers<ContextType>;
+  MembershipEdge?: MembershipEdgeResolvers<ContextType>;
+  ModelVersion?: ModelVersionResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  ReindexPayload?: ReindexPayloadResolvers<ContextType>;
+  ReindexStatus?: ReindexStatusResolvers<ContextType>;
+  SearchConnection?: SearchConnectionResolvers<ContextType>;
+  SearchHit?: SearchHitResolvers<ContextType>;
+  SearchHitEdge?: SearchHitEdgeResolvers<ContextType>;
+  SignInPayload?: SignInPayloadResolvers<ContextType>;
+  TagSuggestion?: TagSuggestionResolvers<ContextType>;
+  TagSuggestionConnection?: TagSuggestionConnectionResolvers<ContextType>;
+  TagSuggestionEdge?: TagSuggestionEdgeResolvers<ContextType>;
+  Tenant?: TenantResolvers<ContextType>;
+  TenantMembership?: TenantMembershipResolvers<ContextType>;
+  TimeRange?: TimeRangeResolvers<ContextType>;
+  UploadBatch?: UploadBatchResolvers<ContextType>;
+  UploadBatchConnection?: UploadBatchConnectionResolvers<ContextType>;
+  UploadBatchEdge?: UploadBatchEdgeResolvers<ContextType>;
+  UploadBatchProgress?: UploadBatchProgressResolvers<ContextType>;
+  UploadItem?: UploadItemResolvers<ContextType>;
+  UploadItemConnection?: UploadItemConnectionResolvers<ContextType>;
+  UploadItemEdge?: UploadItemEdgeResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
+};
+

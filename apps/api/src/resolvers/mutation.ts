@@ -1,0 +1,307 @@
+import { randomBytes } from "node:crypto";
+import {
+  API_KEY_COLUMNS,
+  type ApiKeyRow,
+  checkCredentials,
+  createApiKey,
+  createSession,
+  createUser,
+  deleteSession,
+  findUserByEmail,
+  membershipsOf,
+  type Role,
+  type UserRow,
+} from "@earshot/auth";
+import type { PoolClient } from "@earshot/db";
+import { enqueueReindex } from "@earshot/ingest";
+import { ASSET_COLUMNS, type AssetRow, checkId } from "@earshot/search";
+import { type Context, requireAuth, requirePermission, tx } from "../context.ts";
+import { ApiError, badInput, notFound } from "../errors.ts";
+import type { MutationResolvers } from "../generated/graphql.ts";
+import type { BatchRow, CollectionRow, MembershipRow } from "../parents.ts";
+import { SESSION_COOKIE, TENANT_COOKIE } from "../principal.ts";
+import { actorLabel, BATCH_COLUMNS, COLLECTION_COLUMNS, findCollection, roleOf, scopeOf } from "./common.ts";
+
+function text(v: string | null | undefined, name: string, max: number, min = 0): string | undefined {
+  if (v == null) return undefined;
+  const t = v.trim();
+  if (t.length < min || t.length > max) throw badInput(`${name} must be ${min}..${max} characters`);
+  return t;
+}
+
+function isUniqueViolation(err: unknown) {
+  return (err as { code?: string })?.code === "23505";
+}
+
+async function requireCollection(c: PoolClient, id: string): Promise<CollectionRow> {
+  return (await findCollection(c, id)) ?? Promise.reject(notFound("collection"));
+}
+
+function setSessionCookies(ctx: Context, token: string | null, tenantSlug: string | null, expires?: Date) {
+  const opts = {
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax" as const,
+    secure: ctx.deps.secureCookies ?? process.env.NODE_ENV === "production",
+  };
+  if (token) ctx.reply.setCookie(SESSION_COOKIE, token, { ...opts, expires });
+  else ctx.reply.clearCookie(SESSION_COOKIE, opts);
+  if (tenantSlug) ctx.reply.setCookie(TENANT_COOKIE, tenantSlug, { ...opts, expires });
+  else ctx.reply.clearCookie(TENANT_COOKIE, opts);
+}
+
+async function membershipRow(c: PoolClient, userId: string): Promise<MembershipRow | null> {
+  const { rows } = await c.query<MembershipRow>(
+    `SELECT user_id AS "userId", role, created_at AS "createdAt" FROM memberships WHERE user_id = $1`,
+    [userId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Refuses to leave a tenant without an admin (row locks make concurrent demotions safe). */
+async function keepOneAdmin(c: PoolClient, userId: string, newRole: Role | null) {
+  const { rows } = await c.query<{ user_id: string }>(
+    "SELECT user_id FROM memberships WHERE role = 'admin' ORDER BY id FOR UPDATE",
+  );
+  const admins = rows.map((r) => r.user_id);
+  if (admins.includes(userId) && newRole !== "admin" && admins.length === 1) {
+    throw badInput("a tenant needs at least one admin: promote someone else first");
+  }
+}
+
+export const Mutation: MutationResolvers = {
+  updateAudioMetadata: (_p, { id, input }, ctx) =>
+    tx(ctx, "write", async (c) => {
+      const sets: string[] = [];
+      const params: unknown[] = [checkId(id)];
+      const set = (col: string, v: unknown) => {
+        params.push(v);
+        sets.push(`${col} = $${params.length}`);
+      };
+      const title = text(input.title, "title", 300);
+      if (title !== undefined) set("title", title);
+      const description = text(input.description, "description", 10_000);
+      if (description !== undefined) set("description", description);
+      const category = text(input.category, "category", 100);
+      if (category !== undefined) set("category", category);
+      const licence = text(input.licence, "licence", 200);
+      if (licence !== undefined) set("licence", licence);
+      if (input.tags != null) {
+        if (input.tags.length > 100) throw badInput("at most 100 tags");
+        const tags = [...new Set(input.tags.map((t, i) => text(t, `tags[${i}]`, 100, 1) as string))];
+        set("tags", tags);
+      }
+      if (input.custom != null) {
+        if (typeof input.custom !== "object" || Array.isArray(input.custom)) throw badInput("custom must be an object");
+        if (JSON.stringify(input.custom).length > 100_000) throw badInput("custom is larger than 100 kB");
+        set("metadata", input.custom);
+      }
+      if (sets.length === 0) throw badInput("nothing to update: give at least one field");
+      const { rows } = await c.query<AssetRow>(
+        `UPDATE audio_assets a SET ${sets.join(", ")}, updated_at = now() WHERE a.id = $1 RETURNING ${ASSET_COLUMNS}`,
+        params,
+      );
+      return rows[0] ?? Promise.reject(notFound("audio"));
+    }),
+
+  deleteAudio: (_p, { id }, ctx) =>
+    tx(ctx, "write", async (c) => {
+      const { rowCount } = await c.query("DELETE FROM audio_assets WHERE id = $1", [checkId(id)]);
+      if (!rowCount) throw notFound("audio");
+      return { deletedId: id };
+    }),
+
+  createCollection: (_p, { input }, ctx) => {
+    const p = requirePermission(ctx, "write");
+    return tx(ctx, "write", async (c) => {
+      const name = text(input.name, "name", 200, 1) as string;
+      const description = text(input.description ?? "", "description", 10_000) ?? "";
+      try {
+        const { rows } = await c.query<CollectionRow>(
+          `INSERT INTO collections AS c (tenant_id, name, description) VALUES ($1, $2, $3) RETURNING ${COLLECTION_COLUMNS}`,
+          [p.tenantId, name, description],
+        );
+        return rows[0] as CollectionRow;
+      } catch (err) {
+        if (isUniqueViolation(err)) throw badInput(`a collection named "${name}" already exists`);
+        throw err;
+      }
+    });
+  },
+
+  updateCollection: (_p, { id, input }, ctx) =>
+    tx(ctx, "write", async (c) => {
+      await requireCollection(c, id);
+      const name = text(input.name, "name", 200, 1);
+      const description = text(input.description, "description", 10_000);
+      try {
+        const { rows } = await c.query<CollectionRow>(
+          `UPDATE collections c SET name = coalesce($2, name), description = coalesce($3, description), updated_at = now()
+            WHERE c.id = $1 RETURNING ${COLLECTION_COLUMNS}`,
+          [id, name ?? null, description ?? null],
+        );
+        return rows[0] as CollectionRow;
+      } catch (err) {
+        if (isUniqueViolation(err)) throw badInput(`a collection named "${name}" already exists`);
+        throw err;
+      }
+    }),
+
+  deleteCollection: (_p, { id }, ctx) =>
+    tx(ctx, "write", async (c) => {
+      const { rowCount } = await c.query("DELETE FROM collections WHERE id = $1", [checkId(id)]);
+      if (!rowCount) throw notFound("collection");
+      return { deletedId: id };
+    }),
+
+  addToCollection: (_p, { collectionId, assetIds }, ctx) => {
+    const p = requirePermission(ctx, "write");
+    return tx(ctx, "write", async (c) => {
+      const col = await requireCollection(c, collectionId);
+      if (assetIds.length === 0 || assetIds.length > 100) throw badInput("assetIds: give 1..100 ids");
+      const ids = [...new Set(assetIds.map((a) => checkId(a, "assetIds")))];
+      // RLS hides other tenants' assets: an id from another tenant is simply "not found".
+      const { rows } = await c.query<{ id: string }>("SELECT id FROM audio_assets WHERE id = ANY($1)", [ids]);
+      const found = new Set(rows.map((r) => r.id));
+      const missing = ids.filter((i) => !found.has(i));
+      if (missing.length > 0) throw new ApiError("NOT_FOUND", `audio not found: ${missing.join(", ")}`);
+      await c.query(
+        `INSERT INTO collection_items (tenant_id, collection_id, asset_id, position)
+         SELECT $1, $2, a, (SELECT coalesce(max(position), 0) FROM collection_items WHERE collection_id = $2) + ord
+           FROM unnest($3::uuid[]) WITH ORDINALITY AS x(a, ord)
+         ON CONFLICT (collection_id, asset_id) DO NOTHING`,
+        [p.tenantId, col.id, ids],
+      );
+      await c.query("UPDATE collections SET updated_at = now() WHERE id = $1", [col.id]);
+      return col;
+    });
+  },
+
+  removeFromCollection: (_p, { collectionId, assetIds }, ctx) =>
+    tx(ctx, "write", async (c) => {
+      const col = await requireCollection(c, collectionId);
+      const ids = assetIds.map((a) => checkId(a, "assetIds"));
+      await c.query("DELETE FROM collection_items WHERE collection_id = $1 AND asset_id = ANY($2)", [col.id, ids]);
+      await c.query("UPDATE collections SET updated_at = now() WHERE id = $1", [col.id]);
+      return col;
+    }),
+
+  createUploadBatch: (_p, { input }, ctx) => {
+    const p = requirePermission(ctx, "write");
+    return tx(ctx, "write", async (c) => {
+      const source = text(input?.source ?? "", "source", 500) ?? "";
+      const { rows } = await c.query<BatchRow>(
+        `INSERT INTO upload_batches AS b (tenant_id, created_by, source) VALUES ($1, $2, $3) RETURNING ${BATCH_COLUMNS}`,
+        [p.tenantId, actorLabel(p), source],
+      );
+      return rows[0] as BatchRow;
+    });
+  },
+
+  createApiKey: async (_p, { input }, ctx) => {
+    const p = requirePermission(ctx, "admin");
+    const name = text(input.name, "name", 100, 1) as string;
+    if (input.scopes.length === 0) throw badInput("scopes: give at least one scope");
+    const scopes = [...new Set(input.scopes.map(scopeOf))];
+    const { apiKey, key } = await createApiKey(ctx.deps.pool, p.tenantId, { name, scopes });
+    return { apiKey, secret: key };
+  },
+
+  revokeApiKey: (_p, { id }, ctx) =>
+    tx(ctx, "admin", async (c) => {
+      const { rows } = await c.query<ApiKeyRow>(
+        `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${API_KEY_COLUMNS}`,
+        [checkId(id)],
+      );
+      return rows[0] ?? Promise.reject(notFound("API key"));
+    }),
+
+  inviteMember: async (_p, { input }, ctx) => {
+    const p = requirePermission(ctx, "admin");
+    const email = text(input.email, "email", 320, 3) as string;
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw badInput("email is not a valid address");
+    const role = roleOf(input.role);
+    let user = await findUserByEmail(ctx.deps.pool, email);
+    let temporaryPassword: string | null = null;
+    if (!user) {
+      temporaryPassword = randomBytes(12).toString("base64url");
+      const name = text(input.name ?? email.split("@")[0], "name", 200, 1) as string;
+      user = await createUser(ctx.deps.pool, { email, name, password: temporaryPassword });
+    }
+    const userId = user.id;
+    return tx(ctx, "admin", async (c) => {
+      if (await membershipRow(c, userId)) throw badInput("this user is already a member; use setMemberRole");
+      const { rows } = await c.query<MembershipRow>(
+        `INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)
+         RETURNING user_id AS "userId", role, created_at AS "createdAt"`,
+        [p.tenantId, userId, role],
+      );
+      return { membership: rows[0] as MembershipRow, temporaryPassword };
+    });
+  },
+
+  setMemberRole: (_p, { userId, role }, ctx) =>
+    tx(ctx, "admin", async (c) => {
+      const id = checkId(userId, "userId");
+      if (!(await membershipRow(c, id))) throw notFound("member");
+      await keepOneAdmin(c, id, roleOf(role));
+      const { rows } = await c.query<MembershipRow>(
+        `UPDATE memberships SET role = $2 WHERE user_id = $1 RETURNING user_id AS "userId", role, created_at AS "createdAt"`,
+        [id, roleOf(role)],
+      );
+      return rows[0] as MembershipRow;
+    }),
+
+  removeMember: (_p, { userId }, ctx) =>
+    tx(ctx, "admin", async (c) => {
+      const id = checkId(userId, "userId");
+      if (!(await membershipRow(c, id))) throw notFound("member");
+      await keepOneAdmin(c, id, null);
+      await c.query("DELETE FROM memberships WHERE user_id = $1", [id]);
+      return { deletedId: id };
+    }),
+
+  startReindex: async (_p, _a, ctx) => {
+    const p = requirePermission(ctx, "admin");
+    if (!ctx.deps.ingest) throw new ApiError("UNAVAILABLE", "re-indexing is not available: no ingest queue configured");
+    return { jobId: await enqueueReindex(ctx.deps.ingest, p.tenantId) };
+  },
+
+  signIn: async (_p, { input }, ctx) => {
+    const user = await checkCredentials(ctx.deps.pool, input.email, input.password);
+    if (!user) throw new ApiError("UNAUTHENTICATED", "wrong email or password");
+    const memberships = await membershipsOf(ctx.deps.pool, user.id);
+    const m = input.tenantSlug ? memberships.find((x) => x.tenantSlug === input.tenantSlug) : memberships[0];
+    if (!m) {
+      throw new ApiError(
+        "FORBIDDEN",
+        input.tenantSlug ? "you are not a member of this tenant" : "you are not a member of any tenant",
+      );
+    }
+    if (ctx.sessionToken) await deleteSession(ctx.deps.pool, ctx.sessionToken);
+    const session = await createSession(ctx.deps.pool, user.id, ctx.deps.sessionTtlH ?? 168);
+    setSessionCookies(ctx, session.token, m.tenantSlug, session.expiresAt);
+    return { user, tenantId: m.tenantId, role: m.role };
+  },
+
+  switchTenant: async (_p, { slug }, ctx) => {
+    const p = requireAuth(ctx);
+    if (p.kind !== "user") throw new ApiError("FORBIDDEN", "API keys belong to one tenant");
+    const m = (await membershipsOf(ctx.deps.pool, p.userId)).find((x) => x.tenantSlug === slug);
+    if (!m) throw new ApiError("FORBIDDEN", "you are not a member of this tenant");
+    ctx.reply.setCookie(TENANT_COOKIE, slug, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "lax",
+      secure: ctx.deps.secureCookies ?? process.env.NODE_ENV === "production",
+    });
+    const { rows } = await ctx.deps.pool.query<UserRow>("SELECT id, email, name FROM users WHERE id = $1", [p.userId]);
+    return { user: rows[0] as UserRow, tenantId: m.tenantId, role: m.role };
+  },
+
+  signOut: async (_p, _a, ctx) => {
+    if (ctx.sessionToken) await deleteSession(ctx.deps.pool, ctx.sessionToken);
+    setSessionCookies(ctx, null, null);
+    return true;
+  },
+};

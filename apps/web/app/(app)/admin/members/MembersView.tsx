@@ -1,0 +1,173 @@
+"use client";
+
+import { type FormEvent, useState } from "react";
+import { useCan, useSession } from "@/components/session.tsx";
+import { Alert, Button, Card, Dialog, PageHeader, SelectField, TextField } from "@/components/ui.tsx";
+import { formatDate } from "@/lib/format.ts";
+import { errorMessage, gql } from "@/lib/gql.ts";
+import { INVITE_MEMBER, MEMBERS, REMOVE_MEMBER, SET_MEMBER_ROLE } from "@/lib/queries.ts";
+import type { Connection, Member, Role } from "@/lib/types.ts";
+import { useQuery } from "@/lib/use-query.ts";
+import styles from "../admin.module.css";
+
+const ROLES: Array<{ value: Role; label: string }> = [
+  { value: "VIEWER", label: "Viewer: search and listen" },
+  { value: "ARCHIVIST", label: "Archivist: + edit, collections, upload" },
+  { value: "ADMIN", label: "Admin: + keys, members, re-index" },
+];
+
+export function MembersView() {
+  const me = useSession();
+  const isAdmin = useCan("ADMIN");
+  const q = useQuery<{ tenant: { members: Connection<Member> } }>(MEMBERS, {}, !isAdmin);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [invited, setInvited] = useState<{ email: string; password: string } | null>(null);
+
+  async function invite(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    const email = String(f.get("email") ?? "").trim();
+    const name = String(f.get("name") ?? "").trim();
+    if (!email.includes("@")) return setError("Enter the person's email address.");
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await gql<{ inviteMember: { temporaryPassword: string | null } }>(INVITE_MEMBER, {
+        input: { email, role: String(f.get("role")), ...(name ? { name } : {}) },
+      });
+      if (res.inviteMember.temporaryPassword) setInvited({ email, password: res.inviteMember.temporaryPassword });
+      form.reset();
+      await q.refetch();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function setRole(m: Member, role: Role) {
+    setError(null);
+    try {
+      await gql(SET_MEMBER_ROLE, { userId: m.user.id, role });
+      await q.refetch();
+    } catch (err) {
+      setError(errorMessage(err));
+      await q.refetch();
+    }
+  }
+
+  async function remove(m: Member) {
+    if (!window.confirm(`Remove ${m.user.name || m.user.email} from ${me.tenant.name}?`)) return;
+    setError(null);
+    try {
+      await gql(REMOVE_MEMBER, { userId: m.user.id });
+      await q.refetch();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  if (!isAdmin) return <Alert>Members are managed by the archive's admins.</Alert>;
+  const members = q.data?.tenant.members.edges.map((e) => e.node) ?? [];
+  return (
+    <div className={styles.stack}>
+      <PageHeader title="Members" description={`People who can use ${me.tenant.name}, and what they may do.`} />
+      {error ? <Alert>{error}</Alert> : null}
+      <Card title="Invite someone">
+        <form className={styles.row} onSubmit={invite} aria-label="Invite member">
+          <TextField label="Email" name="email" type="email" className={styles.grow} autoComplete="off" />
+          <TextField label="Name (new users)" name="name" className={styles.grow} autoComplete="off" />
+          <SelectField label="Role" name="role" defaultValue="ARCHIVIST">
+            {ROLES.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </SelectField>
+          <Button type="submit" variant="primary" disabled={busy}>
+            {busy ? "Inviting…" : "Invite"}
+          </Button>
+        </form>
+      </Card>
+      <Card title="Members">
+        {members.length === 0 ? (
+          <p className={styles.muted}>{q.loading ? "Loading…" : "No members."}</p>
+        ) : (
+          <div className={styles.tableWrap}>
+            <table className={styles.table} aria-label="Members">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Member since</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {members.map((m) => (
+                  <tr key={m.user.id}>
+                    <td>
+                      {m.user.name}
+                      {m.user.id === me.user?.id ? <span className={styles.muted}> (you)</span> : null}
+                    </td>
+                    <td>{m.user.email}</td>
+                    <td>
+                      <label className="visually-hidden" htmlFor={`role-${m.user.id}`}>
+                        Role of {m.user.email}
+                      </label>
+                      <select
+                        id={`role-${m.user.id}`}
+                        className={styles.select}
+                        value={m.role}
+                        onChange={(e) => setRole(m, e.target.value as Role)}
+                      >
+                        {ROLES.map((r) => (
+                          <option key={r.value} value={r.value}>
+                            {r.value.toLowerCase()}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>{formatDate(m.createdAt)}</td>
+                    <td>
+                      <Button
+                        variant="danger"
+                        size="sm"
+                        onClick={() => remove(m)}
+                        aria-label={`Remove ${m.user.email}`}
+                      >
+                        Remove
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+      <Dialog
+        open={invited !== null}
+        title="Account created"
+        onClose={() => setInvited(null)}
+        footer={
+          <Button variant="primary" onClick={() => setInvited(null)}>
+            Done
+          </Button>
+        }
+      >
+        <p>
+          {invited?.email} had no account, so one was created. Hand over this one-time password; it is not shown again.
+        </p>
+        <div className={styles.secret}>
+          <code>{invited?.password}</code>
+        </div>
+      </Dialog>
+    </div>
+  );
+}

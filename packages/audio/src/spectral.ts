@@ -1,0 +1,131 @@
+import { applyBands, melBands, packBands } from "./mel.ts";
+import { forEachMagnitudeFrame, frameCount, HOP_SAMPLES, SPECTRUM_BINS, WINDOW_SAMPLES } from "./stft.ts";
+
+/**
+ * Hand-crafted per-frame descriptors on the shared 25 ms / 10 ms STFT of 16 kHz audio, one row per frame:
+ *  0 rms_db      10·log10(mean(x²) + 1e-10) of the raw (unwindowed) 400-sample frame
+ *  1 zcr         fraction of adjacent raw sample pairs whose signs differ (x[i-1]·x[i] < 0)
+ *  2 centroid    Σ f·|X| / Σ |X| over bins 0..256, in units of the 8 kHz Nyquist (0 for silence)
+ *  3 spread      sqrt(Σ (f - centroid)²·|X| / Σ |X|), same units
+ *  4 rolloff     lowest bin frequency where the cumulative power reaches 85 % of the total, same units
+ *  5 flatness    exp(mean log(P + 1e-12)) / (mean P + 1e-12) over bins 1..256, P = |X|²
+ *  6 flux        L2 distance between this and the previous frame's |X| / (Σ|X| + 1e-12); 0 on the first frame
+ *  7–19 mfcc     c0..c12: orthonormal DCT-II of ln(mel40 + 1e-10), mel40 = 40 HTK bands 20–7800 Hz on P
+ */
+export const SPECTRAL_NAMES = [
+  "rms_db",
+  "zcr",
+  "centroid",
+  "spread",
+  "rolloff",
+  "flatness",
+  "flux",
+  ...Array.from({ length: 13 }, (_, i) => `mfcc${i}`),
+] as const;
+export const SPECTRAL_DIMS = SPECTRAL_NAMES.length;
+const MFCC_BANDS = 40;
+const MFCC_COEFFS = 13;
+
+export interface SpectralDescriptors {
+  /** Row-major [frames][dims]. */
+  data: Float32Array;
+  frames: number;
+  dims: number;
+  hopS: number;
+}
+
+const mfccBands = packBands(melBands(SPECTRUM_BINS, 16000, MFCC_BANDS, 20, 7800));
+// Orthonormal DCT-II rows: c_k = s_k Σ_n x_n cos(π k (2n+1) / 2N), s_0 = sqrt(1/N), s_k = sqrt(2/N).
+const dct = Array.from({ length: MFCC_COEFFS }, (_, k) => {
+  const s = k === 0 ? Math.sqrt(1 / MFCC_BANDS) : Math.sqrt(2 / MFCC_BANDS);
+  return Float64Array.from(
+    { length: MFCC_BANDS },
+    (_, n) => s * Math.cos((Math.PI * k * (2 * n + 1)) / (2 * MFCC_BANDS)),
+  );
+});
+
+export function spectralDescriptors(pcm16k: Float32Array): SpectralDescriptors {
+  const frames = frameCount(pcm16k.length);
+  const dims = SPECTRAL_DIMS;
+  const data = new Float32Array(frames * dims);
+  const bins = SPECTRUM_BINS;
+  const power = new Float64Array(bins);
+  const prev = new Float64Array(bins);
+  const mel = new Float64Array(MFCC_BANDS);
+  forEachMagnitudeFrame(pcm16k, (f, mag, start) => {
+    const row = f * dims;
+    let sq = 0;
+    let crossings = 0;
+    for (let i = 0; i < WINDOW_SAMPLES; i++) {
+      const x = pcm16k[start + i]!;
+      sq += x * x;
+      if (i > 0 && pcm16k[start + i - 1]! * x < 0) crossings++;
+    }
+    data[row] = 10 * Math.log10(sq / WINDOW_SAMPLES + 1e-10);
+    data[row + 1] = crossings / (WINDOW_SAMPLES - 1);
+
+    let magSum = 0;
+    let weighted = 0;
+    let powSum = 0;
+    for (let k = 0; k < bins; k++) {
+      const a = mag[k]!;
+      const fk = k / (bins - 1);
+      magSum += a;
+      weighted += fk * a;
+      power[k] = a * a;
+      powSum += a * a;
+    }
+    const centroid = magSum > 0 ? weighted / magSum : 0;
+    let spreadAcc = 0;
+    for (let k = 0; k < bins; k++) {
+      const d = k / (bins - 1) - centroid;
+      spreadAcc += d * d * mag[k]!;
+    }
+    data[row + 2] = centroid;
+    data[row + 3] = magSum > 0 ? Math.sqrt(spreadAcc / magSum) : 0;
+
+    let rolloff = 0;
+    if (powSum > 0) {
+      const target = 0.85 * powSum;
+      let cum = 0;
+      for (let k = 0; k < bins; k++) {
+        cum += power[k]!;
+        if (cum >= target) {
+          rolloff = k / (bins - 1);
+          break;
+        }
+      }
+    }
+    data[row + 4] = rolloff;
+
+    let logSum = 0;
+    let linSum = 0;
+    for (let k = 1; k < bins; k++) {
+      logSum += Math.log(power[k]! + 1e-12);
+      linSum += power[k]!;
+    }
+    data[row + 5] = Math.exp(logSum / (bins - 1)) / (linSum / (bins - 1) + 1e-12);
+
+    let flux = 0;
+    const norm = 1 / (magSum + 1e-12);
+    for (let k = 0; k < bins; k++) {
+      const v = mag[k]! * norm;
+      if (f > 0) {
+        const d = v - prev[k]!;
+        flux += d * d;
+      }
+      prev[k] = v;
+    }
+    data[row + 6] = Math.sqrt(flux);
+
+    applyBands(power, mfccBands, mel);
+    for (let n = 0; n < MFCC_BANDS; n++) mel[n] = Math.log(mel[n]! + 1e-10);
+    for (let c = 0; c < MFCC_COEFFS; c++) {
+      const basis = dct[c]!;
+      let s = 0;
+      for (let n = 0; n < MFCC_BANDS; n++) s += basis[n]! * mel[n]!;
+      data[row + 7 + c] = s;
+    }
+  });
+  return { data, frames, dims, hopS: HOP_SAMPLES / 16000 };
+}

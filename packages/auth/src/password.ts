@@ -1,0 +1,32 @@
+// Password hashing with node's scrypt (no native dependency). Stored form: scrypt$N$r$p$salt$hash (base64url).
+import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+
+const N = 16384;
+const R = 8;
+const P = 1;
+const KEYLEN = 32;
+
+function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize("NFKC"), salt, KEYLEN, { N: n, r, p, maxmem: 64 * 1024 * 1024 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
+  );
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, N, R, P);
+  return `scrypt$${N}$${R}$${P}$${salt.toString("base64url")}$${key.toString("base64url")}`;
+}
+
+/** False for a wrong password or an unreadable stored hash (never throws for bad input). */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parts = stored.split("$");
+  if (parts.length !== 6 || parts[0] !== "scrypt") return false;
+  const [n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
+  if (![n, r, p].every((x) => Number.isInteger(x) && x > 0)) return false;
+  const expected = Buffer.from(parts[5] as string, "base64url");
+  const key = await derive(password, Buffer.from(parts[4] as string, "base64url"), n, r, p);
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}

@@ -1,0 +1,30 @@
+// Opaque secrets: session tokens and API keys. Both are 256-bit random, so a fast SHA-256 is enough to store them
+// (a slow hash protects low-entropy passwords, not random keys) and lookups stay cheap on every request.
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+export function sha256Hex(s: string): string {
+  return createHash("sha256").update(s).digest("hex");
+}
+
+export function newSessionToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString("base64url");
+  return { token, hash: sha256Hex(token) };
+}
+
+/** API key text: esk_<prefix>_<secret>; the prefix (public, unique) finds the row, the secret is checked by hash. */
+export function newApiKey(): { key: string; prefix: string; hash: string } {
+  const prefix = randomBytes(6).toString("hex");
+  const secret = randomBytes(32).toString("base64url");
+  return { key: `esk_${prefix}_${secret}`, prefix, hash: sha256Hex(secret) };
+}
+
+export function parseApiKey(key: string): { prefix: string; secret: string } | null {
+  const m = /^esk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(key);
+  return m ? { prefix: m[1] as string, secret: m[2] as string } : null;
+}
+
+export function hashMatches(secret: string, storedHex: string): boolean {
+  const a = Buffer.from(sha256Hex(secret), "hex");
+  const b = Buffer.from(storedHex, "hex");
+  return a.length === b.length && timingSafeEqual(a, b);
+}

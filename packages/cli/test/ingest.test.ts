@@ -1,0 +1,125 @@
+// `earshot tenant create` and `earshot ingest` as an admin runs them, against a real worker and embedder.
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { createPool, type Pool } from "@earshot/db";
+import { createTestDatabase, type TestDatabase } from "@earshot/db/testing";
+import { createIngestQueues, type IngestQueues, LocalStorage, purgeQueuePrefix } from "@earshot/ingest";
+import { createLogger } from "@earshot/log";
+import { type RunningWorkers, startWorkers } from "@earshot/worker";
+import { CLIPS_DIR, REDIS_URL, startEmbedder, uniquePrefix } from "@earshot/worker/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+
+describe("earshot tenant / ingest", () => {
+  let db: TestDatabase;
+  let pool: Pool;
+  let dir: string;
+  let prefix: string;
+  let embedder: Awaited<ReturnType<typeof startEmbedder>>;
+  let queues: IngestQueues;
+  let workers: RunningWorkers;
+  /** A queue no worker listens on. */
+  const idlePrefix = uniquePrefix();
+
+  async function earshot(args: string[], env: Record<string, string> = {}) {
+    try {
+      const { stdout, stderr } = await run("node", ["--import", "tsx", "packages/cli/src/main.ts", ...args], {
+        env: {
+          ...process.env,
+          DATABASE_URL: db.url,
+          REDIS_URL,
+          QUEUE_PREFIX: prefix,
+          STORAGE_DIR: path.join(dir, "storage"),
+          EMBEDDER_URL: embedder.url,
+          ...env,
+        },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = createPool(db.url);
+    dir = await mkdtemp(path.join(os.tmpdir(), "earshot-cli-"));
+    prefix = uniquePrefix();
+    embedder = await startEmbedder();
+    queues = createIngestQueues({ redisUrl: REDIS_URL, prefix });
+    workers = startWorkers({
+      pool,
+      storage: new LocalStorage(path.join(dir, "storage")),
+      embedderUrl: embedder.url,
+      redisUrl: REDIS_URL,
+      prefix,
+      concurrency: 2,
+      logger: createLogger("worker-test", "silent"),
+    });
+    await workers.ingest.waitUntilReady();
+  });
+  afterAll(async () => {
+    await workers?.close();
+    if (queues) await purgeQueuePrefix(queues.redis, prefix);
+    if (queues) await purgeQueuePrefix(queues.redis, idlePrefix);
+    await queues?.close();
+    await embedder?.close();
+    await pool?.end();
+    await db?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("creates a tenant once, and refuses a bad slug", async () => {
+    const ok = await earshot(["tenant", "create", "field-recordings", "--json"]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ slug: "field-recordings", name: "field-recordings" });
+    // Each CLI run starts a Node process (seconds on 2 cores): run the independent ones side by side.
+    const [again, bad] = await Promise.all([
+      earshot(["tenant", "create", "field-recordings"]),
+      earshot(["tenant", "create", "Field_Recordings"]),
+    ]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already exists \(TENANT_EXISTS\)/);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/BAD_SLUG/);
+  });
+
+  it("ingests a folder, prints a summary with reasons and exits 1 when a file failed", async () => {
+    const folder = path.join(dir, "upload");
+    await mkdir(folder);
+    await copyFile(path.join(CLIPS_DIR, "cow_moo_01.ogg"), path.join(folder, "cow.ogg"));
+    await copyFile(path.join(CLIPS_DIR, "door_creak.ogg"), path.join(folder, "door.ogg"));
+    await writeFile(path.join(folder, "readme.txt"), "not a sound");
+    const meta = path.join(dir, "meta.json");
+    await writeFile(meta, JSON.stringify({ "cow.ogg": { title: "Cow in a field", tags: ["cow"] } }));
+
+    const r = await earshot(["ingest", folder, "--tenant", "field-recordings", "--metadata", meta]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("ingested 2, duplicates 0, failed 1 (of 3)");
+    expect(r.stdout).toMatch(/failed readme\.txt: NOT_AUDIO/);
+    // Not a TTY: one plain line per finished file instead of a progress bar.
+    expect(r.stderr).toMatch(/^done\s+cow\.ogg$/m);
+    const { rows } = await pool.query("SELECT title, tags FROM audio_assets WHERE original_filename = 'cow.ogg'");
+    expect(rows).toEqual([{ title: "Cow in a field", tags: ["cow"] }]);
+
+    const again = await earshot(["ingest", path.join(folder, "door.ogg"), "--tenant", "field-recordings", "--json"]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ ingested: 0, duplicates: 1, failed: 0, total: 1 });
+  });
+
+  it("says clearly when no worker is running, or the tenant does not exist", async () => {
+    const [r, unknown] = await Promise.all([
+      earshot(["ingest", CLIPS_DIR, "--tenant", "field-recordings"], { QUEUE_PREFIX: idlePrefix }),
+      earshot(["ingest", CLIPS_DIR, "--tenant", "nobody"]),
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/no ingest worker is running: start Earshot with `pnpm start`/);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no tenant "nobody"/);
+  });
+});

@@ -1,0 +1,169 @@
+// HTTP client for the embedding service (apps/embedder). Used by the worker (audio), the search package and the
+// API (text). Transient failures (connection refused, timeout, 429, 502-504) are retried with backoff and then
+// surface as EmbedderUnavailableError, so callers can tell "try later" from "this input is bad" (EmbedderError).
+
+import { fetchWithRequestId } from "@earshot/observability/request-id";
+
+export interface ModelInfo {
+  name: string;
+  version: string;
+  dim: number;
+}
+
+export interface TextEmbeddings {
+  model: ModelInfo;
+  vectors: Float32Array[];
+  /** Per text, the mixture weight of each expert (same order as `experts`). */
+  weights: number[][];
+  experts: string[];
+}
+
+export interface AudioSegmentEmbedding {
+  startS: number;
+  endS: number;
+  vector: Float32Array;
+}
+
+export interface AudioEmbeddings {
+  model: ModelInfo;
+  segments: AudioSegmentEmbedding[];
+}
+
+export interface EmbedderClientOptions {
+  /** Per attempt. Default 30 s (a long clip's audio embedding on 2 CPU cores takes a while). */
+  timeoutMs?: number;
+  /** Extra attempts after the first for transient failures. Default 2. */
+  retries?: number;
+  /** First backoff delay; doubles each retry. Default 200 ms. */
+  backoffMs?: number;
+}
+
+/** Transient: the service is down, overloaded (429) or timed out. Retrying later may succeed. */
+export class EmbedderUnavailableError extends Error {
+  constructor(
+    message: string,
+    public readonly code: "EMBEDDER_UNAVAILABLE" | "OVERLOADED" | "TIMEOUT" = "EMBEDDER_UNAVAILABLE",
+  ) {
+    super(message);
+    this.name = "EmbedderUnavailableError";
+  }
+}
+
+/** Permanent: the service rejected the request (e.g. BAD_INPUT). Retrying the same input will fail again. */
+export class EmbedderError extends Error {
+  constructor(
+    public readonly code: string,
+    message: string,
+    public readonly status: number,
+  ) {
+    super(message);
+    this.name = "EmbedderError";
+  }
+}
+
+const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
+
+export class EmbedderClient {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly backoffMs: number;
+
+  constructor(baseUrl: string, opts: EmbedderClientOptions = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.retries = opts.retries ?? 2;
+    this.backoffMs = opts.backoffMs ?? 200;
+  }
+
+  async embedTexts(texts: string[]): Promise<TextEmbeddings> {
+    const body = await this.request<{ model: ModelInfo; vectors: number[][]; weights: number[][]; experts: string[] }>(
+      "/v1/embed/text",
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ texts }) },
+    );
+    return {
+      model: body.model,
+      vectors: body.vectors.map((v) => Float32Array.from(v)),
+      weights: body.weights,
+      experts: body.experts,
+    };
+  }
+
+  /** pcm16k: mono float32 samples at 16 kHz. Sent as raw little-endian float32. */
+  async embedAudio(pcm16k: Float32Array): Promise<AudioEmbeddings> {
+    const payload = Buffer.from(pcm16k.buffer, pcm16k.byteOffset, pcm16k.byteLength);
+    const body = await this.request<{
+      model: ModelInfo;
+      segments: Array<{ startS: number; endS: number; vector: number[] }>;
+    }>("/v1/embed/audio", {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: payload,
+    });
+    return {
+      model: body.model,
+      segments: body.segments.map((s) => ({ startS: s.startS, endS: s.endS, vector: Float32Array.from(s.vector) })),
+    };
+  }
+
+  /** The loaded model's identity, manifest summary and evaluation metrics. */
+  async model(): Promise<ModelInfo & { metrics: unknown; [key: string]: unknown }> {
+    return this.request("/v1/model", { method: "GET" });
+  }
+
+  private async request<T>(path: string, init: RequestInit): Promise<T> {
+    let lastError: EmbedderUnavailableError | undefined;
+    for (let attempt = 0; attempt <= this.retries; attempt++) {
+      if (attempt > 0) {
+        const delay = this.backoffMs * 2 ** (attempt - 1);
+        await new Promise((r) => setTimeout(r, delay * (0.5 + Math.random())));
+      }
+      let res: Response;
+      try {
+        // Forwards the caller's x-request-id, so the embedder's logs line up with the API's and the worker's.
+        res = await fetchWithRequestId(`${this.baseUrl}${path}`, {
+          ...init,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (err) {
+        const e = err as Error;
+        lastError =
+          e.name === "TimeoutError"
+            ? new EmbedderUnavailableError(
+                `embedder at ${this.baseUrl} timed out after ${this.timeoutMs} ms`,
+                "TIMEOUT",
+              )
+            : new EmbedderUnavailableError(`embedder at ${this.baseUrl} is unreachable: ${describeCause(e)}`);
+        continue;
+      }
+      if (res.ok) return (await res.json()) as T;
+      const { code, message } = await readError(res);
+      if (TRANSIENT_STATUS.has(res.status)) {
+        lastError = new EmbedderUnavailableError(
+          `embedder answered ${res.status} ${code}: ${message}`,
+          res.status === 429 ? "OVERLOADED" : "EMBEDDER_UNAVAILABLE",
+        );
+        continue;
+      }
+      throw new EmbedderError(code, message, res.status);
+    }
+    throw lastError ?? new EmbedderUnavailableError(`embedder at ${this.baseUrl} is unavailable`);
+  }
+}
+
+async function readError(res: Response): Promise<{ code: string; message: string }> {
+  const text = await res.text().catch(() => "");
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } };
+    if (parsed.error?.code) return { code: parsed.error.code, message: parsed.error.message ?? res.statusText };
+  } catch {
+    // not JSON: fall through
+  }
+  return { code: `HTTP_${res.status}`, message: text.slice(0, 200) || res.statusText };
+}
+
+/** fetch wraps the socket error (ECONNREFUSED …) in `cause`; that is the useful part. */
+function describeCause(err: Error): string {
+  const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? err.message;
+}

@@ -1,0 +1,1 @@
+"""Earshot training: corpus, Collaborative Experts / MoEE model, export and evaluation."""

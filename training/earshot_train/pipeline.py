@@ -1,0 +1,96 @@
+"""`pnpm model:train`: rebuilds the default bundle from nothing.
+
+corpus (download + caption + mix) -> expert features with the TypeScript serving code (`earshot features`)
+-> word vectors -> train CE -> export models/default + parity fixture -> `earshot eval` on modsounds-dev.
+Each step is skipped when its output is already cached (delete training/cache to start from nothing).
+
+  /usr/bin/python3 -m earshot_train.pipeline [--fresh] [--epochs N] [--seed S] [--arch CE|MoEE]
+"""
+
+import argparse
+import csv
+import json
+import shutil
+import subprocess
+import time
+
+from .paths import BUNDLE, CACHE, EVAL_DIR, ROOT, TRAINING
+from .train import EXPERTS, parser as train_parser, train
+
+
+def step(name: str, started: float) -> None:
+    print(f"[model:train] {name} (t={time.time() - started:.0f} s)", flush=True)
+
+
+def experts_json() -> str:
+    path = CACHE / "experts.json"
+    path.write_text(json.dumps([{"name": e.name, "frontend": e.frontend} for e in EXPERTS.values()]))
+    return str(path)
+
+
+def features(list_path, out_dir) -> None:
+    if (out_dir / "index.json").exists():
+        return
+    # `earshot features` (packages/model) runs the serving frontends exactly as the embedder does.
+    subprocess.run(["pnpm", "--silent", "earshot", "features", "--list", str(list_path), "--experts", experts_json(),
+                    "--out", str(out_dir), "--concurrency", "2"], cwd=ROOT, check=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fresh", action="store_true", help="delete training/cache first")
+    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--arch", default="CE")
+    ap.add_argument("--version", default=None)
+    args = ap.parse_args()
+    started = time.time()
+    if args.fresh and CACHE.exists():
+        shutil.rmtree(CACHE)
+    CACHE.mkdir(parents=True, exist_ok=True)
+
+    step("corpus", started)
+    if not (CACHE / "corpus" / "corpus.jsonl").exists():
+        subprocess.run(["/usr/bin/python3", "-m", "earshot_train.corpus"], cwd=TRAINING, check=True)
+    rows = [json.loads(line) for line in (CACHE / "corpus" / "corpus.jsonl").read_text().splitlines()]
+    with open(CACHE / "corpus" / "clips.jsonl", "w") as f:
+        for r in rows:
+            f.write(json.dumps({"id": r["id"], "path": r["file"]}) + "\n")
+    # The evaluation clips' audio only (never their labels) goes through the same feature code.
+    (CACHE / "eval").mkdir(exist_ok=True)
+    with open(EVAL_DIR / "manifest.csv", newline="") as src, open(CACHE / "eval" / "clips.jsonl", "w") as f:
+        for r in csv.DictReader(src):
+            f.write(json.dumps({"id": r["file"], "path": str(EVAL_DIR / r["file"])}) + "\n")
+
+    step("features (TypeScript frontends)", started)
+    features(CACHE / "eval" / "clips.jsonl", CACHE / "eval" / "features")
+    features(CACHE / "corpus" / "clips.jsonl", CACHE / "features")
+
+    step("word vectors", started)
+    if not (CACHE / "text" / "vectors.f16").exists():
+        subprocess.run(["/usr/bin/python3", "-m", "earshot_train.text"], cwd=TRAINING, check=True)
+
+    step("train", started)
+    name = f"default-{args.arch.lower()}-s{args.seed}"
+    train(train_parser().parse_args(["--name", name, "--arch", args.arch, "--seed", str(args.seed),
+                                     "--epochs", str(args.epochs)]))
+
+    step("export", started)
+    from .export import export
+
+    version = args.version or time.strftime("%Y.%m.%d-1", time.gmtime())
+    export(name, BUNDLE, version)
+
+    step("eval (earshot eval CLI)", started)
+    res = subprocess.run(["pnpm", "--silent", "earshot", "eval", "--manifest", str(EVAL_DIR / "manifest.csv"),
+                          "--model", str(BUNDLE), "--json"], cwd=ROOT, capture_output=True, text=True)
+    if res.returncode == 0:
+        (TRAINING / "runs" / name / "ts-eval.json").write_text(res.stdout)
+        print(res.stdout.strip())
+    else:
+        print(f"earshot eval failed ({res.returncode}): {res.stderr.strip()[-500:]}")
+    step(f"done: wall time {time.time() - started:.0f} s", started)
+
+
+if __name__ == "__main__":
+    main()

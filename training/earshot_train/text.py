@@ -1,0 +1,93 @@
+"""Word vectors for the text tower: a trimmed GloVe 6B-100d vocabulary stored as float16.
+
+Vocabulary = the most frequent TOP_N GloVe words plus every word of the caption corpora in ../shared/data/captions
+and of our training captions that GloVe knows. Row i of vectors.f16 (little-endian float16, [V, 100]) is word i
+of vocab.txt. Words outside the vocabulary are dropped by the text encoder (Python and TS alike).
+"""
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .paths import CACHE, CAPTIONS, GLOVE_JSON
+from .tokenizer import tokenize
+
+TOP_N = 50000
+WORD_DIM = 100
+
+
+def caption_corpus_texts() -> list[str]:
+    texts: list[str] = []
+    for split in ("train", "val", "test"):
+        with open(CAPTIONS / "audiocaps" / f"{split}.csv", newline="") as f:
+            texts += [r["caption"] for r in csv.DictReader(f)]
+    with open(CAPTIONS / "clotho" / "development.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            texts += [r[f"caption_{i}"] for i in range(1, 6)]
+    with open(CAPTIONS / "bbc" / "BBCSoundEffects.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            texts += [r["description"], r["category"]]
+    sb = json.loads((CAPTIONS / "soundbible" / "sb_final.json").read_text())
+    for r in sb["data"]:
+        texts += [r.get("title") or "", r.get("description") or "", r.get("caption") or ""]
+    return texts
+
+
+def build_vocab(extra_texts: list[str], out_dir: Path = CACHE / "text") -> tuple[Path, Path]:
+    """Writes vocab.txt and vectors.f16 into out_dir; returns their paths."""
+    glove = json.loads(GLOVE_JSON.read_text())
+    vectors = glove["vectors"]
+    dim = glove["dimensions"]
+    assert dim == WORD_DIM, dim
+    words = list(glove["words"][:TOP_N])
+    seen = set(words)
+    for text in caption_corpus_texts() + extra_texts:
+        for tok in tokenize(text):
+            if tok not in seen and tok in vectors:
+                seen.add(tok)
+                words.append(tok)
+    mat = np.array([vectors[w][:dim] for w in words], dtype=np.float32)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    vocab_path, vec_path = out_dir / "vocab.txt", out_dir / "vectors.f16"
+    vocab_path.write_text("\n".join(words) + "\n")
+    mat.astype("<f2").tofile(vec_path)
+    print(f"vocab: {len(words)} words, {vec_path.stat().st_size / 1e6:.1f} MB")
+    return vocab_path, vec_path
+
+
+class WordVectors:
+    """Lookup used by training and evaluation; same rules as the TS text encoder."""
+
+    def __init__(self, vocab_path: Path, vec_path: Path, max_tokens: int):
+        self.words = vocab_path.read_text().split("\n")[:-1]
+        self.index = {w: i for i, w in enumerate(self.words)}
+        self.matrix = np.fromfile(vec_path, dtype="<f2").astype(np.float32).reshape(len(self.words), WORD_DIM)
+        self.max_tokens = max_tokens
+
+    def ids(self, text: str) -> list[int]:
+        return [self.index[t] for t in tokenize(text) if t in self.index][: self.max_tokens]
+
+    def batch(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """-> words [B, T, 100], mask [B, T] (1 = real token), T = longest text in the batch (at least 1). A text
+        without known tokens is all padding (mask 0 everywhere); its text embedding is then fixed by the biases."""
+        id_lists = [self.ids(t) for t in texts]
+        t = max(1, max((len(ids) for ids in id_lists), default=1))
+        words = np.zeros((len(texts), t, WORD_DIM), dtype=np.float32)
+        mask = np.zeros((len(texts), t), dtype=np.float32)
+        for b, ids in enumerate(id_lists):
+            words[b, : len(ids)] = self.matrix[ids]
+            mask[b, : len(ids)] = 1.0
+        return words, mask
+
+
+def main() -> None:
+    from .data import TEMPLATES, load_corpus
+
+    corpus = load_corpus(CACHE / "corpus" / "corpus.jsonl")
+    build_vocab([r["label"] for r in corpus] + TEMPLATES)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""Trains CE or MoEE on the cached corpus features; evaluates on the validation labels and on modsounds-dev.
+
+  /usr/bin/python3 -m earshot_train.train --name ce-s0 [--arch CE|MoEE] [--experts logmel,spectral] [--seed 0]
+      [--epochs 20] [--fraction 1.0] [--lr 0.01] [--wd 0.001] [--batch 128] [--margin 0.2]
+
+Writes training/runs/<name>/{model.pt, config.json, metrics.json}.
+"""
+
+import argparse
+import csv
+import json
+import math
+import random
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .data import TEMPLATES, FeatureStore, caption_for, load_corpus, pad_batch, segment_windows
+from .metrics import retrieval_metrics
+from .model import ExpertConfig, ModelConfig, RetrievalModel, max_margin_loss, similarity
+from .paths import CACHE, EVAL_DIR, TRAINING
+from .text import WordVectors
+from .tokenizer import tokenize
+
+torch.set_num_threads(2)
+torch.set_flush_denormal(True)  # denormal softmax tails made NetVLAD matmuls ~100x slower
+
+# The experts this project can train: name -> (frontend, input dims, frame encoder, NetVLAD clusters).
+EXPERTS = {
+    "logmel": ExpertConfig("logmel", "vggish_logmel", 64, encoder="cnn2d", clusters=16),
+    "spectral": ExpertConfig("spectral", "spectral_descriptors", 20, encoder="conv1d", clusters=8),
+}
+SEGMENT = {"windowS": 10.0, "hopS": 5.0}
+
+
+def set_seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def standardise(model: RetrievalModel, store: FeatureStore, ids: list[str]) -> None:
+    """Per-dimension mean/std of the training frames, frozen into the audio tower."""
+    for cfg, branch in zip(model.cfg.experts, model.audio.branches):
+        rows = np.concatenate([store.frames(i, cfg.name)[::5] for i in ids])
+        branch.mean.copy_(torch.from_numpy(rows.mean(0)))
+        branch.std.copy_(torch.from_numpy(rows.std(0) + 1e-3))
+
+
+def audio_batch(store: FeatureStore, cfgs: list[ExpertConfig], items: list[tuple[str, float, float | None]],
+                rng: random.Random | None = None) -> list[torch.Tensor]:
+    """Tower inputs for (clip id, start, end) windows. With rng, windows longer than max_frames are cropped at a
+    random offset (training); otherwise the first max_frames are taken, as in serving."""
+    inputs = []
+    for cfg in cfgs:
+        seqs = []
+        for cid, s, e in items:
+            f = store.frames(cid, cfg.name, s, e)
+            if len(f) > cfg.max_frames:
+                off = rng.randrange(len(f) - cfg.max_frames + 1) if rng else 0
+                f = f[off : off + cfg.max_frames]
+            seqs.append(f)
+        x, m = pad_batch(seqs, cfg.input_dim)
+        inputs += [torch.from_numpy(x), torch.from_numpy(m)]
+    return inputs
+
+
+@torch.no_grad()
+def encode_clips(model: RetrievalModel, store: FeatureStore, clip_ids: list[str], batch: int = 64):
+    """-> per-expert segment embeddings [S, D] and the clip index of each segment."""
+    windows = []
+    for k, cid in enumerate(clip_ids):
+        for s, e in segment_windows(store.duration(cid), SEGMENT["windowS"], SEGMENT["hopS"]):
+            windows.append((k, cid, s, e))
+    outs = []
+    for i in range(0, len(windows), batch):
+        chunk = windows[i : i + batch]
+        outs.append(model.audio(*audio_batch(store, model.cfg.experts, [(c, s, e) for _, c, s, e in chunk])))
+    per_expert = [torch.cat([o[j] for o in outs]) for j in range(len(model.cfg.experts))]
+    return per_expert, np.array([w[0] for w in windows])
+
+
+@torch.no_grad()
+def evaluate(model: RetrievalModel, words: WordVectors, store: FeatureStore, clip_ids: list[str],
+             clip_texts: list[list[str]]) -> dict:
+    """Label-as-query retrieval; a clip's score is its best segment's score."""
+    model.eval()
+    texts = sorted({t.strip().lower() for ts in clip_texts for t in ts})
+    w, m = words.batch(texts)
+    t_emb, weights = model.text(torch.from_numpy(w), torch.from_numpy(m))
+    a_emb, seg_clip = encode_clips(model, store, clip_ids)
+    seg_sim = similarity(t_emb, weights, a_emb).numpy()
+    sim = np.full((len(texts), len(clip_ids)), -np.inf, dtype=np.float32)
+    for c in range(len(clip_ids)):
+        sim[:, c] = seg_sim[:, seg_clip == c].max(1)
+    pos = {t: i for i, t in enumerate(texts)}
+    rel = np.zeros_like(sim, dtype=bool)
+    for c, ts in enumerate(clip_texts):
+        for t in ts:
+            rel[pos[t.strip().lower()], c] = True
+    out = retrieval_metrics(sim, rel)
+    out.update({"clips": len(clip_ids), "queries": len(texts)})
+    return out
+
+
+def eval_set() -> tuple[FeatureStore, list[str], list[list[str]]]:
+    with open(EVAL_DIR / "manifest.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    store = FeatureStore(CACHE / "eval" / "features", list(EXPERTS))
+    rows = [r for r in rows if r["file"] in store.clips]
+    return store, [r["file"] for r in rows], [[r["label"]] for r in rows]
+
+
+class Synonyms:
+    """Caption augmentation in GloVe space: each known word is swapped, with probability p, for one of its nearest
+    vocabulary neighbours (cosine >= min_cos), so the text tower learns a smooth map instead of memorising labels."""
+
+    def __init__(self, words: WordVectors, texts: list[str], p: float, k: int = 5, min_cos: float = 0.7):
+        self.p = p
+        unit = words.matrix / np.linalg.norm(words.matrix, axis=1, keepdims=True).clip(1e-6)
+        # Frequent function words ("on", "the", "then") keep their meaning; only content words are swapped.
+        vocab = sorted({t for text in texts for t in tokenize(text) if words.index.get(t, 0) >= 200})
+        self.neighbours: dict[str, list[str]] = {}
+        for w in vocab:
+            cos = unit @ unit[words.index[w]]
+            best = np.argsort(-cos)[1 : k + 1]
+            self.neighbours[w] = [words.words[i] for i in best if cos[i] >= min_cos]
+
+    def __call__(self, text: str, rng: random.Random) -> str:
+        out = []
+        for t in tokenize(text):
+            alts = self.neighbours.get(t)
+            out.append(rng.choice(alts) if alts and rng.random() < self.p else t)
+        return " ".join(out)
+
+
+def length_buckets(lengths: list[int], batch: int, rng: random.Random) -> list[list[int]]:
+    """Batches of clips of similar length (sorted with jitter), in random order: padding to the longest clip of a
+    random batch would cost several times the compute on two shared cores."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i] * rng.uniform(0.8, 1.25))
+    batches = [order[i : i + batch] for i in range(0, len(order) - batch + 1, batch)]
+    rng.shuffle(batches)
+    return batches
+
+
+def build_model(arch: str, experts: list[str], embed_dim: int, text_clusters: int = 20,
+                dropout: float = 0.0) -> RetrievalModel:
+    cfgs = [ExpertConfig(**{**asdict(EXPERTS[e]), "embed_dim": embed_dim}) for e in experts]
+    return RetrievalModel(ModelConfig(experts=cfgs, architecture=arch, text_clusters=text_clusters, dropout=dropout))
+
+
+def word_vectors() -> WordVectors:
+    return WordVectors(CACHE / "text" / "vocab.txt", CACHE / "text" / "vectors.f16", max_tokens=24)
+
+
+def train(args: argparse.Namespace) -> dict:
+    set_seed(args.seed)
+    rng = random.Random(args.seed)
+    experts = args.experts.split(",")
+    corpus = load_corpus(CACHE / "corpus" / "corpus.jsonl")
+    store = FeatureStore(CACHE / "features", experts)
+    corpus = [r for r in corpus if r["id"] in store.clips]  # clips the feature step could not decode are skipped
+    train_rows = [r for r in corpus if r["split"] == "train"]
+    if args.fraction < 1.0:
+        train_rows = rng.sample(train_rows, max(args.batch, int(len(train_rows) * args.fraction)))
+    val_rows = [r for r in corpus if r["split"] == "val" and r["kind"] != "mixture"]
+    words = word_vectors()
+    model = build_model(args.arch, experts, args.embed_dim, args.text_clusters, args.dropout)
+    standardise(model, store, [r["id"] for r in train_rows])
+    params = sum(p.numel() for p in model.parameters())
+    lengths = [store.clips[r["id"]][experts[0]][1] for r in train_rows]
+    synonyms = Synonyms(words, [r["label"] for r in train_rows] + TEMPLATES, args.synonyms) if args.synonyms else None
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.wd)
+    sched = torch.optim.lr_scheduler.StepLR(opt, 1, gamma=0.95)
+    ev_store, ev_ids, ev_texts = eval_set()
+    out_dir = TRAINING / "runs" / args.name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cfg = {"architecture": args.arch, "experts": [asdict(e) for e in model.cfg.experts],
+           "word_dim": model.cfg.word_dim, "text_clusters": model.cfg.text_clusters, "max_tokens": model.cfg.max_tokens}
+    (out_dir / "config.json").write_text(json.dumps(cfg, indent=1) + "\n")
+    best, history, started = -1.0, [], time.time()
+    for epoch in range(args.epochs):
+        model.train()
+        losses = []
+        for batch_idx in length_buckets(lengths, args.batch, rng):
+            rows = [train_rows[j] for j in batch_idx]
+            audio = audio_batch(store, model.cfg.experts, [(r["id"], 0.0, None) for r in rows], rng)
+            captions = [caption_for(r, rng) for r in rows]
+            if synonyms:
+                captions = [synonyms(c, rng) for c in captions]
+            w, m = words.batch(captions)
+            a_emb = model.audio(*audio)
+            t_emb, weights = model.text(torch.from_numpy(w), torch.from_numpy(m))
+            labels = [r["label"] for r in rows]
+            same = torch.tensor([[a == b for b in labels] for a in labels])
+            loss = max_margin_loss(similarity(t_emb, weights, a_emb), args.margin, same)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        sched.step()
+        val = evaluate(model, words, store, [r["id"] for r in val_rows], [[r["label"]] for r in val_rows])
+        score = val["t2a"]["geomR1R5R10"]
+        rec = {"epoch": epoch + 1, "loss": float(np.mean(losses)), "valGeom": score, "valR10": val["t2a"]["R10"],
+               "s": round(time.time() - started, 1)}
+        if args.eval_every and (epoch + 1) % args.eval_every == 0:
+            rec["evalR10"] = evaluate(model, words, ev_store, ev_ids, ev_texts)["t2a"]["R10"]
+        history.append(rec)
+        print(json.dumps(rec), flush=True)
+        if score > best:
+            best = score
+            torch.save(model.state_dict(), out_dir / "model.pt")
+    model.load_state_dict(torch.load(out_dir / "model.pt"))
+    final = evaluate(model, words, ev_store, ev_ids, ev_texts)
+    result = {
+        "name": args.name, "architecture": args.arch, "experts": experts, "seed": args.seed,
+        "fraction": args.fraction, "trainItems": len(train_rows), "params": params, "epochs": args.epochs,
+        "bestValGeom": best, "history": history, "modsoundsDev": final,
+        "trainSeconds": round(time.time() - started, 1),
+        "hyper": {"lr": args.lr, "wd": args.wd, "batch": args.batch, "margin": args.margin, "optimizer": "AdamW",
+                  "schedule": "StepLR x0.95 per epoch", "embedDim": args.embed_dim,
+                  "textClusters": args.text_clusters, "dropout": args.dropout, "synonyms": args.synonyms},
+    }
+    (out_dir / "metrics.json").write_text(json.dumps(result, indent=1) + "\n")
+    t = final["t2a"]
+    print(f"{args.name}: modsounds-dev t2a R1 {t['R1']:.1f} R10 {t['R10']:.1f} mAP10 {t['mAP10']:.1f} "
+          f"(random R10 {final['random']['t2a']['R10']:.1f}) in {result['trainSeconds']} s", flush=True)
+    return result
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--name", required=True)
+    ap.add_argument("--arch", default="CE", choices=["CE", "MoEE"])
+    ap.add_argument("--experts", default="logmel,spectral")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--epochs", type=int, default=20)
+    ap.add_argument("--fraction", type=float, default=1.0)
+    ap.add_argument("--lr", type=float, default=0.01)
+    ap.add_argument("--wd", type=float, default=0.001)
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--margin", type=float, default=0.2)
+    ap.add_argument("--embed-dim", type=int, default=256)
+    ap.add_argument("--text-clusters", type=int, default=20)
+    ap.add_argument("--dropout", type=float, default=0.0)
+    ap.add_argument("--synonyms", type=float, default=0.0, help="probability of swapping a caption word for a GloVe neighbour")
+    ap.add_argument("--eval-every", type=int, default=0, help="also report modsounds-dev R@10 every N epochs")
+    return ap
+
+
+if __name__ == "__main__":
+    train(parser().parse_args())
