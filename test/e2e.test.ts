@@ -185,6 +185,15 @@ describe("web UI end to end", () => {
       .poll(async () => counts.textContent(), { timeout: 150_000, interval: 1000 })
       .toMatch(new RegExp(`^${total - 1} done · 0 duplicate · 1 failed · 0 waiting$`));
     console.log(`e2e: ${total} files uploaded and processed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // The UI closes its batch once every file is sent, so the batch itself reaches DONE.
+    await expect
+      .poll(async () => {
+        const { rows } = await stack.pool.query(
+          "SELECT status FROM upload_batches WHERE source = 'modsounds-dev sample'",
+        );
+        return rows.map((r) => r.status);
+      })
+      .toEqual(["done"]);
     const failed = page.locator("tr[data-status=FAILED]");
     await expect(await failed.count()).toBe(1);
     const reason = (await failed.textContent()) ?? "";

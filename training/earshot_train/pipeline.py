@@ -39,7 +39,7 @@ def features(list_path, out_dir) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--fresh", action="store_true", help="delete training/cache first")
-    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--arch", default="CE")
     ap.add_argument("--version", default=None)

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 // Contract tests on the real stack: every query and mutation, every role and scope, and cross-tenant attempts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedWorld, type World } from "./fixtures.ts";
@@ -499,6 +500,19 @@ describe("mutations", () => {
     expect(failed.data?.uploadBatch).toEqual({
       items: { edges: [{ node: { filename: "c.txt", errorCode: "NOT_AUDIO", errorMessage: "no audio stream" } }] },
     });
+
+    // Closing: the batch waits for its last file, then is DONE; a crafted id from elsewhere is NOT_FOUND.
+    const close = "mutation($id: ID!) { closeUploadBatch(id: $id) { status } }";
+    const closed = await h.gql({ bearer: w.keys.ingest.bearer }, close, { id: batch.id });
+    expect(closed.data?.closeUploadBatch).toEqual({ status: "PROCESSING" });
+    await h.pool.query(
+      "UPDATE upload_items SET status = 'done', progress = 1 WHERE batch_id = $1 AND filename = 'b.wav'",
+      [batch.id],
+    );
+    expect((await h.gql({ bearer: w.keys.ingest.bearer }, close, { id: batch.id })).data?.closeUploadBatch).toEqual({
+      status: "DONE",
+    });
+    expect(codeOf(await h.gql({ bearer: w.keys.ingest.bearer }, close, { id: randomUUID() }))).toBe("NOT_FOUND");
   });
   const A_KEY = () => ({ bearer: w.keys.search.bearer });
 

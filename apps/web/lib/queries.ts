@@ -186,6 +186,12 @@ export const CREATE_UPLOAD_BATCH = /* GraphQL */ `
   ${BATCH_FIELDS}
 `;
 
+export const CLOSE_UPLOAD_BATCH = /* GraphQL */ `
+  mutation CloseUploadBatch($id: ID!) {
+    closeUploadBatch(id: $id) { id status }
+  }
+`;
+
 export const UPLOAD_BATCH = /* GraphQL */ `
   query UploadBatch($id: ID!, $after: String) {
     uploadBatch(id: $id) {

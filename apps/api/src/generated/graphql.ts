@@ -293,6 +293,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds assets (idempotent); every id must be an asset of this tenant. */
   addToCollection: Collection;
+  /** Archivist+ / INGEST. Says every file has been sent: the batch takes no more and becomes DONE once its files finish. */
+  closeUploadBatch: UploadBatch;
   /** Admin / ADMIN. */
   createApiKey: CreateApiKeyPayload;
   /** Archivist+ / INGEST. */
@@ -326,6 +328,11 @@ export type Mutation = {
 export type MutationAddToCollectionArgs = {
   assetIds: Array<Scalars['ID']['input']>;
   collectionId: Scalars['ID']['input'];
+};
+
+
+export type MutationCloseUploadBatchArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1084,6 +1091,7 @@ export type ModelVersionResolvers<ContextType = Context, ParentType extends Reso
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addToCollection?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationAddToCollectionArgs, 'assetIds' | 'collectionId'>>;
+  closeUploadBatch?: Resolver<ResolversTypes['UploadBatch'], ParentType, ContextType, RequireFields<MutationCloseUploadBatchArgs, 'id'>>;
   createApiKey?: Resolver<ResolversTypes['CreateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
   createCollection?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationCreateCollectionArgs, 'input'>>;
   createUploadBatch?: Resolver<ResolversTypes['UploadBatch'], ParentType, ContextType, Partial<MutationCreateUploadBatchArgs>>;

@@ -13,14 +13,14 @@ import {
   type UserRow,
 } from "@earshot/auth";
 import type { PoolClient } from "@earshot/db";
-import { enqueueReindex } from "@earshot/ingest";
+import { enqueueReindex, sealUploadBatch } from "@earshot/ingest";
 import { ASSET_COLUMNS, type AssetRow, checkId } from "@earshot/search";
 import { type Context, requireAuth, requirePermission, tx } from "../context.ts";
 import { ApiError, badInput, notFound } from "../errors.ts";
 import type { MutationResolvers } from "../generated/graphql.ts";
 import type { BatchRow, CollectionRow, MembershipRow } from "../parents.ts";
 import { SESSION_COOKIE, TENANT_COOKIE } from "../principal.ts";
-import { actorLabel, BATCH_COLUMNS, COLLECTION_COLUMNS, findCollection, roleOf, scopeOf } from "./common.ts";
+import { actorLabel, BATCH_COLUMNS, COLLECTION_COLUMNS, findBatch, findCollection, roleOf, scopeOf } from "./common.ts";
 
 function text(v: string | null | undefined, name: string, max: number, min = 0): string | undefined {
   if (v == null) return undefined;
@@ -196,6 +196,15 @@ export const Mutation: MutationResolvers = {
       );
       return rows[0] as BatchRow;
     });
+  },
+
+  closeUploadBatch: async (_p, { id }, ctx) => {
+    const p = requirePermission(ctx, "write");
+    const batchId = checkId(id);
+    if (!(await tx(ctx, "write", (c) => findBatch(c, batchId)))) throw notFound("upload batch");
+    // Sealing and completing run their own tenant transactions (never nested: PGlite serialises them).
+    await sealUploadBatch({ pool: ctx.deps.pool, tenantId: p.tenantId }, batchId);
+    return tx(ctx, "write", async (c) => (await findBatch(c, batchId)) as BatchRow);
   },
 
   createApiKey: async (_p, { input }, ctx) => {

@@ -18,7 +18,7 @@ import {
 } from "@/components/ui.tsx";
 import { formatBytes, formatDate, plural } from "@/lib/format.ts";
 import { errorMessage, gql } from "@/lib/gql.ts";
-import { CREATE_UPLOAD_BATCH, UPLOAD_BATCH, UPLOAD_BATCHES } from "@/lib/queries.ts";
+import { CLOSE_UPLOAD_BATCH, CREATE_UPLOAD_BATCH, UPLOAD_BATCH, UPLOAD_BATCHES } from "@/lib/queries.ts";
 import type { Connection, UploadBatch, UploadItem } from "@/lib/types.ts";
 import { filesFromDrop, filesFromInput, isSidecar, type PickedFile, UploadError, uploadFile } from "@/lib/upload.ts";
 import { useQuery } from "@/lib/use-query.ts";
@@ -205,6 +205,8 @@ export function UploadView() {
         }
       };
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, worker));
+      // Every chosen file is sent: close the batch so it reports DONE once its files finish (a retry opens a new one).
+      await gql(CLOSE_UPLOAD_BATCH, { id: batch.current.id });
     } catch (err) {
       setError(errorMessage(err));
     } finally {
