@@ -1,5 +1,6 @@
 import {
   type AudiowaveformJson,
+  appendSamples,
   computePeaks,
   decodeAudioStream,
   MODEL_SAMPLE_RATE,
@@ -99,12 +100,7 @@ export async function embedFile(
     maxBytes: opts.maxBytes,
     onInfo,
   })) {
-    if (n + piece.length > buf.length) {
-      const grown = new Float32Array(Math.max(buf.length * 2, n + piece.length));
-      grown.set(buf.subarray(0, n));
-      buf = grown;
-    }
-    buf.set(piece, n);
+    buf = appendSamples(buf, n, piece);
     n += piece.length;
     // Emit a chunk only while enough follows it for the last chunk to hold at least one whole window.
     while (n >= chunk + overlap + reserve) {

@@ -359,13 +359,26 @@ export async function decodeAudio(path: string, opts: DecodeOptions = {}): Promi
     out = new Float32Array(Math.ceil(Math.min((durationS ?? 60) + 0.5, maxDurationS + 1) * sampleRate));
   };
   for await (const chunk of decode(path, { ...opts, sampleRate, maxDurationS }, sizeFromHeader)) {
-    if (n + chunk.length > out.length) {
-      const grown = new Float32Array(Math.max(out.length * 2, n + chunk.length));
-      grown.set(out.subarray(0, n));
-      out = grown;
-    }
-    out.set(chunk, n);
+    out = appendSamples(out, n, chunk);
     n += chunk.length;
   }
   return n === out.length ? out : out.slice(0, n);
+}
+
+/**
+ * Writes piece into buf at offset n, first doubling buf (keeping its first n samples) when piece does not fit.
+ * Returns the buffer to keep using: buf itself or its grown copy.
+ */
+export function appendSamples(
+  buf: Float32Array<ArrayBuffer>,
+  n: number,
+  piece: Float32Array,
+): Float32Array<ArrayBuffer> {
+  let out = buf;
+  if (n + piece.length > out.length) {
+    out = new Float32Array(Math.max(buf.length * 2, n + piece.length));
+    out.set(buf.subarray(0, n));
+  }
+  out.set(piece, n);
+  return out;
 }

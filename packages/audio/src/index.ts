@@ -1,5 +1,6 @@
 // @earshot/audio: the one place audio is decoded and turned into model inputs, for training and serving alike.
 export {
+  appendSamples,
   DEFAULT_DECODE_TIMEOUT_MS,
   DEFAULT_MAX_DECODE_S,
   type DecodeOptions,
