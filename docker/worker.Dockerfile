@@ -22,9 +22,10 @@ RUN keep="linux/$(node -p process.arch)"; \
 RUN npm install --prefix /opt/earshot --no-save --no-package-lock "tsx@${TSX_VERSION}" && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
-# ffmpeg decodes every uploaded format to 16 kHz mono PCM.
+# ffmpeg decodes every uploaded format to 16 kHz mono PCM; sox takes short WAV/FLAC/Ogg Vorbis files at a fifth of
+# ffmpeg's per-file CPU (packages/audio/src/sox.ts; without it those go to ffmpeg too).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ffmpeg \
+    && apt-get install -y --no-install-recommends ffmpeg sox \
     && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     EARSHOT_DATA_DIR=/var/lib/earshot \

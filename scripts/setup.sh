@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [[ "$(id -u)" != "0" ]]; then SUDO="sudo"; fi
 
-# ffmpeg decodes audio; python3-* train and check the model; chromium runs the browser tests;
-# postgresql-server-dev-15 builds pgvector.
+# ffmpeg decodes audio, sox short WAV/FLAC/Ogg Vorbis files; python3-* train and check the model; chromium runs the
+# browser tests; postgresql-server-dev-15 builds pgvector.
 APT_PACKAGES=(ffmpeg sox python3-numpy python3-scipy python3-torch python3-onnx postgresql-server-dev-15
   make gcc dpkg-dev chromium unzip zip)
 missing=()

@@ -76,7 +76,7 @@ try {
   console.log(`${audioS.toFixed(0)} s of audio (one file), ${segments.length} segments, model ${model.version}`);
   console.log("| stage | seconds | x real time | share |");
   console.log("|---|---|---|---|");
-  console.log(row("decode (ffmpeg to 16 kHz mono)", decodeS));
+  console.log(row("decode (decodeAudio: sox for this Ogg file, else ffmpeg; to 16 kHz mono)", decodeS));
   console.log(row("feature front-ends (JavaScript, CPU)", featuresS));
   console.log(row("ONNX towers (1 thread)", onnxS));
   console.log(row("embedding total (features + ONNX)", totalS));

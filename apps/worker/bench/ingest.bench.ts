@@ -3,7 +3,7 @@
 // Runs the real embedder and worker processes (as `pnpm start` does) against a throwaway Postgres database and a
 // private Redis prefix. Options: --clips N (default: all of modsounds-dev), --no-write (do not touch docs/).
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -151,36 +151,93 @@ function cpuSeconds(): number {
   return [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0) / 100;
 }
 
+/** CPU seconds of one process and its reaped children (the worker's sox/ffmpeg runs), from /proc. */
+function procCpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0) / 100;
+}
+
+/** CPU seconds of every running Postgres and Redis server process (the database side of ingest). */
+function serverCpuSeconds(): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (/^\d+ \((postgres|redis-server)\)/.test(stat)) total += procCpuSeconds(Number(pid));
+    } catch {} // the process ended meanwhile
+  }
+  return total;
+}
+
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
 async function main() {
-  say(`bench:ingest: ${clips.length} clips, concurrency ${CONCURRENCY}, load average ${os.loadavg()[0]?.toFixed(1)}`);
+  const startLoad = os.loadavg()[0]?.toFixed(1);
+  say(`bench:ingest: ${clips.length} clips, concurrency ${CONCURRENCY}, load average ${startLoad}`);
 
-  // 1. Decode alone: one ffmpeg run per file to 16 kHz mono (header facts from the same run), as the worker does.
-  let t = performance.now();
-  const cpu0 = cpuSeconds();
-  const decoded = await pool(clips, CONCURRENCY, (f) => decodeAudio(f, { sampleRate: MODEL_SAMPLE_RATE }));
-  const decodeS = (performance.now() - t) / 1000;
-  const decodeCpuS = cpuSeconds() - cpu0;
+  // 1. Decode alone, as the worker does (sox for short WAV/FLAC/Ogg Vorbis, else ffmpeg; header facts from the same
+  // run), and with ffmpeg for every file (the path before the sox fast path), for comparison.
+  const decodeRun = async (files: string[], fastPath: boolean) => {
+    const t0 = performance.now();
+    const c0 = cpuSeconds();
+    const pcm = await pool(files, CONCURRENCY, (f) => decodeAudio(f, { sampleRate: MODEL_SAMPLE_RATE, fastPath }));
+    return { pcm, wallS: (performance.now() - t0) / 1000, cpuS: cpuSeconds() - c0 };
+  };
+  const ffmpegOnly = await decodeRun(clips, false);
+  const dec = await decodeRun(clips, true);
+  const decoded = dec.pcm;
   const audioS = decoded.reduce((s, p) => s + p.length, 0) / MODEL_SAMPLE_RATE;
-  say(
-    `decode alone: ${audioS.toFixed(0)} s of audio in ${decodeS.toFixed(1)} s = ${(audioS / decodeS).toFixed(0)}x real time ` +
-      `(${decodeCpuS.toFixed(1)} CPU s)`,
-  );
+  for (const [name, r] of [
+    ["ffmpeg only", ffmpegOnly],
+    ["default (sox fast path)", dec],
+  ] as const) {
+    say(
+      `decode alone, ${name}: ${audioS.toFixed(0)} s of audio in ${r.wallS.toFixed(1)} s = ` +
+        `${(audioS / r.wallS).toFixed(0)}x real time (${r.cpuS.toFixed(1)} CPU s)`,
+    );
+  }
+
+  // The same audio as 60-second recordings (WAV, 16 kHz mono): per-file costs shrink, model cost stays.
+  const storageDir = path.join(os.tmpdir(), `earshot-bench-${process.pid}`);
+  cleanups.push(() => rm(storageDir, { recursive: true, force: true }));
+  const longDir = path.join(storageDir, "long");
+  await mkdir(longDir, { recursive: true });
+  const long = longRecordings(decoded, 60);
+  const longFiles: string[] = [];
+  for (const [i, pcm] of long.entries()) {
+    // A tiny gain change keeps the content (and so the sha256) distinct from the clips ingested.
+    const f = path.join(longDir, `long-${i}.wav`);
+    await writeFile(
+      f,
+      wav(
+        pcm.map((x) => x * 0.99),
+        MODEL_SAMPLE_RATE,
+      ),
+    );
+    longFiles.push(f);
+  }
+  const longDec = await decodeRun(longFiles, true);
+  say(`decode alone, ${long.length} x 60 s WAV: ${(audioS / longDec.wallS).toFixed(0)}x real time`);
 
   // 2. The embedder service alone (its own process, as deployed), fed decoded PCM.
   const port = await freePort();
   spawnService("apps/embedder/src/main.ts", { EMBEDDER_PORT: String(port) });
+  const embedder = children.at(-1)!;
   const embedderUrl = `http://127.0.0.1:${port}`;
   await waitReady(`${embedderUrl}/readyz`);
   const client = new EmbedderClient(embedderUrl, { retries: 5 });
   await client.embedAudio(decoded[0]!); // warm-up
-  t = performance.now();
-  await pool(decoded, CONCURRENCY, (pcm) => client.embedAudio(pcm));
-  const embedS = (performance.now() - t) / 1000;
+  const embedRun = async (pcms: Float32Array[]) => {
+    const t0 = performance.now();
+    await pool(pcms, CONCURRENCY, (pcm) => client.embedAudio(pcm));
+    return (performance.now() - t0) / 1000;
+  };
+  const embedS = await embedRun(decoded);
   say(
     `embedder alone (audio): ${(audioS / embedS).toFixed(0)}x real time (${(decoded.length / embedS).toFixed(1)} clips/s)`,
   );
+  const longEmbedS = await embedRun(longDec.pcm);
+  say(`embedder alone, ${long.length} x 60 s: ${(audioS / longEmbedS).toFixed(0)}x real time`);
 
   // 3. Text latency and throughput at several concurrencies.
   const textRows: string[] = [];
@@ -188,7 +245,7 @@ async function main() {
     const n = Math.max(200, c * 25);
     const lat: number[] = [];
     await client.embedTexts(["warm up"]);
-    t = performance.now();
+    const t = performance.now();
     await pool(
       Array.from({ length: n }, (_, i) => captions[i % captions.length]!),
       c,
@@ -218,9 +275,7 @@ async function main() {
     await purgeQueuePrefix(queues.redis, prefix);
     await queues.close();
   });
-  const storageDir = path.join(os.tmpdir(), `earshot-bench-${process.pid}`);
-  cleanups.push(() => rm(storageDir, { recursive: true, force: true }));
-  spawnService("apps/worker/src/main.ts", {
+  const worker = spawnService("apps/worker/src/main.ts", {
     DATABASE_URL: db.url,
     REDIS_URL,
     QUEUE_PREFIX: prefix,
@@ -234,8 +289,18 @@ async function main() {
   const ctx = { pool: pg, tenantId, storage: new LocalStorage(storageDir), queues };
   while ((await queues.ingest.getWorkers()).length === 0) await new Promise((r) => setTimeout(r, 100));
 
-  /** Stores and queues the files, then waits for the batch: wall seconds from the first byte stored to done. */
-  async function ingest(files: string[]): Promise<number> {
+  /**
+   * Stores and queues the files, then waits for the batch: wall seconds from the first byte stored to done, and
+   * the CPU seconds each side used meanwhile (wall time depends on the machine's other load, CPU time hardly).
+   */
+  async function ingest(files: string[]) {
+    const cpu = () => ({
+      worker: procCpuSeconds(worker.pid!),
+      embedder: procCpuSeconds(embedder.pid!),
+      servers: serverCpuSeconds(),
+      uploader: cpuSeconds(),
+    });
+    const c0 = cpu();
     const t0 = performance.now();
     const batch = await createUploadBatch(pg, tenantId, { source: "bench" });
     for (const f of files) await addUploadFile(ctx, batch.id, { filename: path.basename(f), source: { path: f } });
@@ -244,56 +309,80 @@ async function main() {
       const p = (await batchProgress(pg, tenantId, batch.id))!;
       if (p.status === "done") {
         if (p.counts.failed > 0) say(`warning: ${p.counts.failed} file(s) failed`);
-        return (performance.now() - t0) / 1000;
+        const wallS = (performance.now() - t0) / 1000;
+        const c1 = cpu();
+        const used = {
+          worker: c1.worker - c0.worker,
+          embedder: c1.embedder - c0.embedder,
+          servers: c1.servers - c0.servers,
+          uploader: c1.uploader - c0.uploader,
+        };
+        return { s: wallS, cpu: used, cpuS: used.worker + used.embedder + used.servers + used.uploader };
       }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 
-  const e2eS = await ingest(clips);
-  say(`end to end: ${(audioS / e2eS).toFixed(0)}x real time (${(clips.length / e2eS).toFixed(1)} files/s)`);
+  const e2e = await ingest(clips);
+  const perFile = (r: Awaited<ReturnType<typeof ingest>>, files: number) =>
+    Object.entries(r.cpu)
+      .map(([k, v]) => `${k} ${((v / files) * 1000).toFixed(0)}`)
+      .join(", ");
+  say(
+    `end to end: ${(audioS / e2e.s).toFixed(0)}x real time (${(clips.length / e2e.s).toFixed(1)} files/s); ` +
+      `CPU ms per file: ${perFile(e2e, clips.length)}`,
+  );
 
-  // 5. The same audio as 60-second recordings (WAV, 16 kHz mono): per-file costs shrink, model cost stays.
-  const longDir = path.join(storageDir, "long");
-  await mkdir(longDir, { recursive: true });
-  const long = longRecordings(decoded, 60);
-  const longFiles: string[] = [];
-  for (const [i, pcm] of long.entries()) {
-    // A tiny offset per file keeps the content (and so the sha256) distinct from the clips already ingested.
-    const f = path.join(longDir, `long-${i}.wav`);
-    await writeFile(
-      f,
-      wav(
-        pcm.map((x) => x * 0.99),
-        MODEL_SAMPLE_RATE,
-      ),
-    );
-    longFiles.push(f);
-  }
-  const longS = await ingest(longFiles);
-  say(`end to end, ${long.length} x 60 s recordings: ${(audioS / longS).toFixed(0)}x real time`);
+  const longE2e = await ingest(longFiles);
+  say(
+    `end to end, ${long.length} x 60 s recordings: ${(audioS / longE2e.s).toFixed(0)}x real time; ` +
+      `CPU ms per file: ${perFile(longE2e, long.length)}`,
+  );
 
-  const load = os.loadavg()[0]?.toFixed(1);
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" / ");
+  const n = clips.length;
+  const row = (stage: string, short: { s: number } | null, longRun: { s: number } | null) =>
+    `| ${stage} | ${short ? (audioS / short.s).toFixed(0) : ""} | ${short ? (n / short.s).toFixed(1) : ""} | ` +
+    `${longRun ? (audioS / longRun.s).toFixed(0) : ""} | ${longRun ? (long.length / longRun.s).toFixed(2) : ""} |`;
+  const cores = os.cpus().length;
   const section = [
     "<!-- bench:ingest -->",
     "## Ingest and embedder (`pnpm bench:ingest`)",
     "",
-    `Run ${new Date().toISOString().slice(0, 16)}Z on ${os.cpus().length} cores (load average ${load} at the end), model ` +
-      `${(await client.model()).name}@${(await client.model()).version}, ${clips.length} modsounds-dev clips ` +
-      `(${audioS.toFixed(0)} s of audio, ${(audioS / clips.length).toFixed(1)} s on average), worker concurrency ${CONCURRENCY}.`,
+    `Run ${new Date().toISOString().slice(0, 16)}Z on ${cores} cores (load average ${startLoad} at the start, ` +
+      `${load} (1/5/15 min) at the end), model ${(await client.model()).name}@${(await client.model()).version}, ` +
+      `${n} modsounds-dev clips (Ogg Vorbis, ${audioS.toFixed(0)} s of audio, ${(audioS / n).toFixed(1)} s on average) ` +
+      `and the same audio as ${long.length} WAV recordings of ~60 s, worker concurrency ${CONCURRENCY}.`,
     "",
-    "| stage | x real time | files/s |",
-    "|---|---|---|",
-    `| decode alone (one ffmpeg run per file, to 16 kHz mono) | ${(audioS / decodeS).toFixed(0)} | ${(clips.length / decodeS).toFixed(1)} |`,
-    `| decode ceiling on ${os.cpus().length} idle cores (from its CPU time: ${((decodeCpuS / clips.length) * 1000).toFixed(0)} ms per file) | ${((audioS / decodeCpuS) * os.cpus().length).toFixed(0)} | ${((clips.length / decodeCpuS) * os.cpus().length).toFixed(1)} |`,
-    `| embedder alone (PCM over HTTP, audio lane) | ${(audioS / embedS).toFixed(0)} | ${(clips.length / embedS).toFixed(1)} |`,
-    `| end to end (store, queue, worker, embedder, Postgres) | ${(audioS / e2eS).toFixed(0)} | ${(clips.length / e2eS).toFixed(1)} |`,
-    `| end to end, same audio as ${long.length} recordings of ~60 s (WAV) | ${(audioS / longS).toFixed(0)} | ${(long.length / longS).toFixed(2)} |`,
+    `| stage | short clips: x real time | files/s | 60 s recordings: x real time | files/s |`,
+    "|---|---|---|---|---|",
+    row("decode alone, ffmpeg for every file (before the sox fast path)", { s: ffmpegOnly.wallS }, null),
+    row(
+      `decode alone, as the worker decodes (sox fast path; ${((dec.cpuS / n) * 1000).toFixed(0)} ms CPU per clip, ` +
+        `ffmpeg ${((ffmpegOnly.cpuS / n) * 1000).toFixed(0)} ms)`,
+      { s: dec.wallS },
+      { s: longDec.wallS },
+    ),
+    row(`decode ceiling on ${cores} idle cores (from CPU time)`, { s: dec.cpuS / cores }, { s: longDec.cpuS / cores }),
+    row("embedder alone (PCM over HTTP, audio lane)", { s: embedS }, { s: longEmbedS }),
+    row("end to end (store, queue, worker: decode + embedder + Postgres)", e2e, longE2e),
+    row(
+      `end to end ceiling on ${cores} idle cores (from the CPU time of every process involved)`,
+      {
+        s: e2e.cpuS / cores,
+      },
+      { s: longE2e.cpuS / cores },
+    ),
     "",
-    "Reading it: every file costs an ffmpeg process (decoding to 16 kHz, also reading the header), so short clips are",
-    "decode-bound; the ceiling row is what idle cores could do from the measured CPU time, independent of other load.",
-    "The 60 s recordings show the pipeline once per-file costs are spread over more audio. Wall-time rows scale with",
-    "the load average printed above (other jobs share the 2 cores).",
+    `End-to-end CPU per short clip: ${perFile(e2e, n)} ms (worker includes its sox/ffmpeg runs; servers = Postgres`,
+    `and Redis; uploader = hashing, storing and queueing). Per 60 s recording: ${perFile(longE2e, long.length)} ms.`,
+    "",
+    "Wall-time rows scale with the load average printed above (other jobs share the cores); the ceiling rows are",
+    "what idle cores could do from measured CPU time (of decoding; of every process end to end), which other load",
+    "hardly changes.",
     "",
     "Embedder text queries (one caption per request, AudioCaps test captions, dynamic batching on):",
     "",

@@ -61,19 +61,23 @@ export async function embedFile(
   },
 ): Promise<EmbeddedFile> {
   const spec = await segmentSpec(embedder);
-  // One ffmpeg run gives both the header facts (before the first chunk) and the samples: no separate ffprobe.
+  // One decoder run (sox or ffmpeg) gives both the header facts (before the first chunk) and the samples.
   let info: StreamInfo = { durationEstimated: true };
   let spp = 256;
-  const onInfo = (i: StreamInfo) => {
-    info = i;
-    spp = peakResolution(Math.ceil((i.durationS ?? 0) * SR));
-  };
   const chunk = spec ? (opts.chunkSamples ?? chunkSamples(spec.hopS)) : Number.POSITIVE_INFINITY;
   const overlap = spec ? Math.round((spec.windowS - spec.hopS) * SR) : 0;
   const reserve = spec ? Math.round(spec.windowS * SR) : 0;
+  const capacity = Math.min(Number.isFinite(chunk) ? chunk + overlap + reserve : 1 << 20, 1 << 26);
 
-  let buf = new Float32Array(Math.min(Number.isFinite(chunk) ? chunk + overlap + reserve : 1 << 20, 1 << 26));
+  // Sized from the header once it is known: a 2 s clip must not allocate (and zero) the 42 MB a whole chunk
+  // takes; that cost the worker more CPU than decoding the clip. appendSamples grows it if the header was short.
+  let buf = new Float32Array(0);
   let n = 0; // samples in buf
+  const onInfo = (i: StreamInfo) => {
+    info = i;
+    spp = peakResolution(Math.ceil((i.durationS ?? 0) * SR));
+    if (n === 0) buf = new Float32Array(Math.min(capacity, Math.ceil(((i.durationS ?? 60) + 0.5) * SR)));
+  };
   let base = 0; // global sample index of buf[0]
   let model: ModelInfo | undefined;
   const segments: EmbeddedFile["segments"] = [];

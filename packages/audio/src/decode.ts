@@ -12,6 +12,7 @@ import {
   probeAudio,
 } from "./probe.ts";
 import { spawnTool } from "./process.ts";
+import { decodeWithSox } from "./sox.ts";
 
 /** The rate every model frontend expects. */
 export const MODEL_SAMPLE_RATE = 16000;
@@ -29,11 +30,19 @@ export interface DecodeOptions extends ProbeOptions {
   timeoutMs?: number;
   /** A probe the caller already made; its header facts are checked before decoding. */
   probe?: AudioInfo;
-  /** Called once, before the first chunk, with what ffmpeg read from the header (saves a probeAudio call). */
+  /** Called once, before the first chunk, with what the decoder read from the header (saves a probeAudio call). */
   onInfo?: (info: StreamInfo) => void;
+  /**
+   * Short WAV/FLAC/Ogg Vorbis files are decoded by sox, a fifth of ffmpeg's per-file CPU (src/sox.ts), unless
+   * this is false (ffmpeg for everything, e.g. to compare). Files sox does not decode cleanly go to ffmpeg anyway.
+   */
+  fastPath?: boolean;
 }
 
-/** What ffmpeg's own log says about the input; fields it did not print are left out. */
+/**
+ * What the decoder's own log says about the input (sox's is given in ffmpeg's names); fields it did not print are
+ * left out.
+ */
 export interface StreamInfo {
   container?: string;
   durationS?: number;
@@ -59,6 +68,8 @@ export function meanDownmixFilter(channels: number, sampleRate: number): string 
   const pan = `pan=mono|c0=${Array.from({ length: channels }, (_, i) => `${g}*c${i}`).join("+")}`;
   return `${pan},aresample=${sampleRate}:resampler=soxr:precision=28`;
 }
+
+const FAST_PATH_PIECE = 16384;
 
 /** Thrown inside when ffmpeg cannot map the channel layout to mono; the caller retries with a mean downmix. */
 class NeedsMeanDownmix extends Error {}
@@ -93,7 +104,16 @@ async function* decode(path: string, opts: DecodeOptions, onHeader?: Limits["onH
     limits.probe = opts.probe;
     checkHeader(opts.probe, limits);
   } else {
-    await checkFile(path, opts.maxBytes);
+    const size = await checkFile(path, opts.maxBytes);
+    const fast = opts.fastPath === false ? null : await decodeWithSox(path, size, limits);
+    if (fast) {
+      checkHeader(fast.info, limits);
+      limits.onHeader?.(fast.info.durationS);
+      limits.onInfo?.(fast.info);
+      // Pieces the size of ffmpeg's pipe reads, views into the one buffer: consumers see the same kind of stream.
+      for (let i = 0; i < fast.pcm.length; i += FAST_PATH_PIECE) yield fast.pcm.subarray(i, i + FAST_PATH_PIECE);
+      return;
+    }
   }
   try {
     yield* runFfmpeg(path, decodeFilter(limits.sampleRate), limits);

@@ -1,5 +1,5 @@
 import { applyBands, melBands, packBands } from "./mel.ts";
-import { forEachMagnitudeFrame, frameCount, HOP_SAMPLES, SPECTRUM_BINS } from "./stft.ts";
+import { forEachMagnitudeBlock, frameCount, HOP_SAMPLES, SPECTRUM_BINS } from "./stft.ts";
 
 export const VGGISH_BANDS = 64;
 export const VGGISH_EXAMPLE_FRAMES = 96;
@@ -23,15 +23,13 @@ export function logMelVggish(pcm16k: Float32Array): LogMel {
   const frames = frameCount(pcm16k.length);
   const data = new Float32Array(frames * VGGISH_BANDS);
   const mel = new Float64Array(VGGISH_BANDS);
-  forEachMagnitudeFrame(
-    pcm16k,
-    (f, mag) => {
-      applyBands(mag, vggishBands, mel);
-      const row = f * VGGISH_BANDS;
+  forEachMagnitudeBlock(pcm16k, (first, count, mag) => {
+    for (let f = 0; f < count; f++) {
+      applyBands(mag, vggishBands, mel, f * SPECTRUM_BINS);
+      const row = (first + f) * VGGISH_BANDS;
       for (let b = 0; b < VGGISH_BANDS; b++) data[row + b] = Math.log(mel[b]! + VGGISH_LOG_OFFSET);
-    },
-    vggishBands.maxBin,
-  );
+    }
+  });
   return { data, frames, bands: VGGISH_BANDS };
 }
 

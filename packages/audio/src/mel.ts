@@ -49,8 +49,6 @@ export interface PackedBands {
   length: Int32Array;
   offset: Int32Array;
   weights: Float64Array;
-  /** One past the highest bin any band uses. */
-  maxBin: number;
 }
 
 export function packBands(bands: MelBand[]): PackedBands {
@@ -60,23 +58,21 @@ export function packBands(bands: MelBand[]): PackedBands {
   const offset = new Int32Array(count);
   const weights = new Float64Array(bands.reduce((n, b) => n + b.weights.length, 0));
   let o = 0;
-  let maxBin = 0;
   bands.forEach((b, i) => {
     first[i] = b.first;
     length[i] = b.weights.length;
     offset[i] = o;
     weights.set(b.weights, o);
     o += b.weights.length;
-    maxBin = Math.max(maxBin, b.first + b.weights.length);
   });
-  return { count, first, length, offset, weights, maxBin };
+  return { count, first, length, offset, weights };
 }
 
-/** Applies the bands to a spectrum: out[b] = Σ_k spectrum[k] · weight_b[k]. */
-export function applyBands(spectrum: Float64Array, bands: PackedBands, out: Float64Array): void {
+/** Applies the bands to the spectrum starting at `at`: out[b] = Σ_k spectrum[at + k] · weight_b[k]. */
+export function applyBands(spectrum: Float64Array, bands: PackedBands, out: Float64Array, at = 0): void {
   const { count, first, length, offset, weights } = bands;
   for (let b = 0; b < count; b++) {
-    const f = first[b]!;
+    const f = at + first[b]!;
     const o = offset[b]!;
     const n = length[b]!;
     let s = 0;

@@ -1,5 +1,5 @@
 import { applyBands, melBands, packBands } from "./mel.ts";
-import { forEachMagnitudeFrame, frameCount, HOP_SAMPLES, SPECTRUM_BINS, WINDOW_SAMPLES } from "./stft.ts";
+import { forEachMagnitudeBlock, frameCount, HOP_SAMPLES, SPECTRUM_BINS, WINDOW_SAMPLES } from "./stft.ts";
 
 /**
  * Hand-crafted per-frame descriptors on the shared 25 ms / 10 ms STFT of 16 kHz audio, one row per frame:
@@ -44,6 +44,10 @@ const dct = Array.from({ length: MFCC_COEFFS }, (_, k) => {
   );
 });
 
+/** Terms multiplied together before one log in the flatness (each term lies in [1e-12, ~1e5], so 16 cannot under- or
+ * overflow a double): 16x fewer Math.log calls than summing logs, the same value to ~1e-15. */
+const LOG_GROUP = 16;
+
 export function spectralDescriptors(pcm16k: Float32Array): SpectralDescriptors {
   const frames = frameCount(pcm16k.length);
   const dims = SPECTRAL_DIMS;
@@ -52,79 +56,89 @@ export function spectralDescriptors(pcm16k: Float32Array): SpectralDescriptors {
   const power = new Float64Array(bins);
   const prev = new Float64Array(bins);
   const mel = new Float64Array(MFCC_BANDS);
-  forEachMagnitudeFrame(pcm16k, (f, mag, start) => {
-    const row = f * dims;
-    let sq = 0;
-    let crossings = 0;
-    for (let i = 0; i < WINDOW_SAMPLES; i++) {
-      const x = pcm16k[start + i]!;
-      sq += x * x;
-      if (i > 0 && pcm16k[start + i - 1]! * x < 0) crossings++;
-    }
-    data[row] = 10 * Math.log10(sq / WINDOW_SAMPLES + 1e-10);
-    data[row + 1] = crossings / (WINDOW_SAMPLES - 1);
+  const binFreq = Float64Array.from({ length: bins }, (_, k) => k / (bins - 1));
+  forEachMagnitudeBlock(pcm16k, (first, count, mags) => {
+    for (let j = 0; j < count; j++) {
+      const f = first + j;
+      const at = j * bins;
+      const start = f * HOP_SAMPLES;
+      const row = f * dims;
+      let sq = 0;
+      let crossings = 0;
+      let last = pcm16k[start]!;
+      sq += last * last;
+      for (let i = 1; i < WINDOW_SAMPLES; i++) {
+        const x = pcm16k[start + i]!;
+        sq += x * x;
+        if (last * x < 0) crossings++;
+        last = x;
+      }
+      data[row] = 10 * Math.log10(sq / WINDOW_SAMPLES + 1e-10);
+      data[row + 1] = crossings / (WINDOW_SAMPLES - 1);
 
-    let magSum = 0;
-    let weighted = 0;
-    let powSum = 0;
-    for (let k = 0; k < bins; k++) {
-      const a = mag[k]!;
-      const fk = k / (bins - 1);
-      magSum += a;
-      weighted += fk * a;
-      power[k] = a * a;
-      powSum += a * a;
-    }
-    const centroid = magSum > 0 ? weighted / magSum : 0;
-    let spreadAcc = 0;
-    for (let k = 0; k < bins; k++) {
-      const d = k / (bins - 1) - centroid;
-      spreadAcc += d * d * mag[k]!;
-    }
-    data[row + 2] = centroid;
-    data[row + 3] = magSum > 0 ? Math.sqrt(spreadAcc / magSum) : 0;
-
-    let rolloff = 0;
-    if (powSum > 0) {
-      const target = 0.85 * powSum;
-      let cum = 0;
+      let magSum = 0;
+      let weighted = 0;
+      let powSum = 0;
       for (let k = 0; k < bins; k++) {
-        cum += power[k]!;
-        if (cum >= target) {
-          rolloff = k / (bins - 1);
-          break;
+        const a = mags[at + k]!;
+        magSum += a;
+        weighted += binFreq[k]! * a;
+        const p = a * a;
+        power[k] = p;
+        powSum += p;
+      }
+      const centroid = magSum > 0 ? weighted / magSum : 0;
+      let spreadAcc = 0;
+      for (let k = 0; k < bins; k++) {
+        const d = binFreq[k]! - centroid;
+        spreadAcc += d * d * mags[at + k]!;
+      }
+      data[row + 2] = centroid;
+      data[row + 3] = magSum > 0 ? Math.sqrt(spreadAcc / magSum) : 0;
+
+      let rolloff = 0;
+      if (powSum > 0) {
+        const target = 0.85 * powSum;
+        let cum = 0;
+        for (let k = 0; k < bins; k++) {
+          cum += power[k]!;
+          if (cum >= target) {
+            rolloff = binFreq[k]!;
+            break;
+          }
         }
       }
-    }
-    data[row + 4] = rolloff;
+      data[row + 4] = rolloff;
 
-    let logSum = 0;
-    let linSum = 0;
-    for (let k = 1; k < bins; k++) {
-      logSum += Math.log(power[k]! + 1e-12);
-      linSum += power[k]!;
-    }
-    data[row + 5] = Math.exp(logSum / (bins - 1)) / (linSum / (bins - 1) + 1e-12);
+      // Flatness over bins 1..256: sum of logs taken as logs of products of LOG_GROUP terms.
+      let logSum = 0;
+      const linSum = powSum - power[0]!;
+      for (let k = 1; k < bins; k += LOG_GROUP) {
+        let prod = 1;
+        const end = Math.min(bins, k + LOG_GROUP);
+        for (let i = k; i < end; i++) prod *= power[i]! + 1e-12;
+        logSum += Math.log(prod);
+      }
+      data[row + 5] = Math.exp(logSum / (bins - 1)) / (linSum / (bins - 1) + 1e-12);
 
-    let flux = 0;
-    const norm = 1 / (magSum + 1e-12);
-    for (let k = 0; k < bins; k++) {
-      const v = mag[k]! * norm;
-      if (f > 0) {
+      let flux = 0;
+      const norm = 1 / (magSum + 1e-12);
+      for (let k = 0; k < bins; k++) {
+        const v = mags[at + k]! * norm;
         const d = v - prev[k]!;
         flux += d * d;
+        prev[k] = v;
       }
-      prev[k] = v;
-    }
-    data[row + 6] = Math.sqrt(flux);
+      data[row + 6] = f > 0 ? Math.sqrt(flux) : 0;
 
-    applyBands(power, mfccBands, mel);
-    for (let n = 0; n < MFCC_BANDS; n++) mel[n] = Math.log(mel[n]! + 1e-10);
-    for (let c = 0; c < MFCC_COEFFS; c++) {
-      const basis = dct[c]!;
-      let s = 0;
-      for (let n = 0; n < MFCC_BANDS; n++) s += basis[n]! * mel[n]!;
-      data[row + 7 + c] = s;
+      applyBands(power, mfccBands, mel);
+      for (let n = 0; n < MFCC_BANDS; n++) mel[n] = Math.log(mel[n]! + 1e-10);
+      for (let c = 0; c < MFCC_COEFFS; c++) {
+        const basis = dct[c]!;
+        let s = 0;
+        for (let n = 0; n < MFCC_BANDS; n++) s += basis[n]! * mel[n]!;
+        data[row + 7 + c] = s;
+      }
     }
   });
   return { data, frames, dims, hopS: HOP_SAMPLES / 16000 };

@@ -24,27 +24,58 @@ const spectrum: number[] = fft.createComplexArray();
 const hann = periodicHann(WINDOW_SAMPLES);
 const frameBuf = new Float64Array(FFT_SIZE); // samples 400..511 stay zero: the FFT's zero padding
 
+/** Frames per block when a spectrogram is too long to keep whole (bounded memory: 2 MB). */
+const BLOCK_FRAMES = 1024;
 /**
- * Calls fn(frameIndex, magnitude) for each frame; `magnitude` (|rfft| of the windowed frame, 257 bins) is
- * a reused buffer, valid only during the call. With `bins` < 257 only the lowest bins are filled.
+ * Inputs up to this many frames (~164 s) keep their whole magnitude spectrogram (at most 34 MB) for the life of
+ * the PCM array, so the log-mel and the spectral descriptors of one clip share one STFT: the model computes both,
+ * one after the other, on the same array. Longer inputs (the worker's ~640 s chunks of long recordings) are
+ * computed per block, once per frontend, to keep memory bounded.
  */
-export function forEachMagnitudeFrame(
-  pcm: Float32Array,
-  fn: (frame: number, magnitude: Float64Array, start: number) => void,
-  bins = SPECTRUM_BINS,
-): number {
-  const frames = frameCount(pcm.length);
-  const mag = new Float64Array(SPECTRUM_BINS);
-  for (let f = 0; f < frames; f++) {
-    const start = f * HOP_SAMPLES;
+const SHARED_MAX_FRAMES = 1 << 14;
+const shared = new WeakMap<Float32Array, Float64Array>();
+
+/** |rfft| of frames first..first+count-1 of the Hann-windowed signal, row-major [count][257], into out. */
+function magnitudes(pcm: Float32Array, first: number, count: number, out: Float64Array): void {
+  for (let f = 0; f < count; f++) {
+    const start = (first + f) * HOP_SAMPLES;
     for (let i = 0; i < WINDOW_SAMPLES; i++) frameBuf[i] = pcm[start + i]! * hann[i]!;
     fft.realTransform(spectrum, frameBuf);
-    for (let k = 0; k < bins; k++) {
+    const row = f * SPECTRUM_BINS;
+    for (let k = 0; k < SPECTRUM_BINS; k++) {
       const r = spectrum[2 * k]!;
       const i = spectrum[2 * k + 1]!;
-      mag[k] = Math.sqrt(r * r + i * i);
+      out[row + k] = Math.sqrt(r * r + i * i);
     }
-    fn(f, mag, start);
+  }
+}
+
+/**
+ * Calls fn(firstFrame, count, magnitude) over consecutive blocks of frames covering the signal; `magnitude` holds
+ * |rfft| of each Hann-windowed frame (257 bins, row-major [count][257]). The array must not be changed by fn,
+ * nor the PCM changed between frontend calls (a short clip's spectrogram is kept with it and reused).
+ */
+export function forEachMagnitudeBlock(
+  pcm: Float32Array,
+  fn: (firstFrame: number, count: number, magnitude: Float64Array) => void,
+): number {
+  const frames = frameCount(pcm.length);
+  if (frames === 0) return 0;
+  if (frames <= SHARED_MAX_FRAMES) {
+    let mag = shared.get(pcm);
+    if (!mag || mag.length !== frames * SPECTRUM_BINS) {
+      mag = new Float64Array(frames * SPECTRUM_BINS);
+      magnitudes(pcm, 0, frames, mag);
+      shared.set(pcm, mag);
+    }
+    fn(0, frames, mag);
+    return frames;
+  }
+  const block = new Float64Array(BLOCK_FRAMES * SPECTRUM_BINS);
+  for (let first = 0; first < frames; first += BLOCK_FRAMES) {
+    const count = Math.min(BLOCK_FRAMES, frames - first);
+    magnitudes(pcm, first, count, block);
+    fn(first, count, block);
   }
   return frames;
 }

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeAudio, decodeAudioStream, logMelVggish, MODEL_SAMPLE_RATE, probeAudio } from "../src/index.ts";
@@ -63,9 +64,12 @@ describe("decodeAudio over every format", () => {
   it("anti-aliases when resampling: a 10 kHz tone (above the 8 kHz Nyquist) all but vanishes", async () => {
     const file = join(tmp.dir, "alias.wav");
     ffmpeg(["-f", "lavfi", "-i", "sine=frequency=10000:sample_rate=44100:duration=1", "-af", "volume=4", file]);
-    const pcm = await decodeAudio(file);
-    // Without a low-pass it would fold to 6 kHz at full level (RMS 0.35); soxr leaves it below -70 dB.
-    expect(rms(pcm, 1000, pcm.length - 1000)).toBeLessThan(0.35 * 10 ** (-70 / 20));
+    // Through sox (the fast path for a WAV like this) and through ffmpeg alike.
+    for (const fastPath of [true, false]) {
+      const pcm = await decodeAudio(file, { fastPath });
+      // Without a low-pass it would fold to 6 kHz at full level (RMS 0.35); SoX's resampler leaves it below -70 dB.
+      expect(rms(pcm, 1000, pcm.length - 1000)).toBeLessThan(0.35 * 10 ** (-70 / 20));
+    }
   });
 
   it("resamples to another rate on request", async () => {
@@ -94,6 +98,48 @@ describe("decodeAudio over every format", () => {
       break;
     }
     expect(n).toBeGreaterThan(0);
+  });
+});
+
+describe("the sox fast path (WAV, FLAC, Ogg Vorbis)", () => {
+  it.each(["wav", "flac", "ogg-vorbis"])(
+    "%s: same samples and header facts as ffmpeg, without running ffmpeg",
+    async (name) => {
+      const file = files[name]!;
+      const viaFfmpeg: unknown[] = [];
+      const ref = await decodeAudio(file, { fastPath: false, onInfo: (i) => viaFfmpeg.push(i) });
+      // Only sox on the PATH: the decode must not need ffmpeg at all.
+      const bin = join(tmp.dir, `sox-only-${name}`);
+      mkdirSync(bin);
+      symlinkSync(execFileSync("sh", ["-c", "command -v sox"], { encoding: "utf8" }).trim(), join(bin, "sox"));
+      const path = process.env.PATH;
+      process.env.PATH = bin;
+      const viaSox: unknown[] = [];
+      let pcm: Float32Array;
+      try {
+        pcm = await decodeAudio(file, { onInfo: (i) => viaSox.push(i) });
+      } finally {
+        process.env.PATH = path;
+      }
+      expect(pcm.length).toBe(ref.length);
+      // Both use the SoX resampler (libsoxr in ffmpeg): the difference is tiny against the signal.
+      let err = 0;
+      let sig = 0;
+      for (let i = 0; i < ref.length; i++) {
+        err += (pcm[i]! - ref[i]!) ** 2;
+        sig += ref[i]! ** 2;
+      }
+      expect(10 * Math.log10(sig / err)).toBeGreaterThan(80);
+      const { durationS, ...rest } = viaFfmpeg[0] as { durationS: number };
+      expect(viaSox[0]).toMatchObject(rest);
+      expect((viaSox[0] as { durationS: number }).durationS).toBeCloseTo(durationS, 2);
+    },
+  );
+
+  it("leaves a file that would clip inside sox to ffmpeg, which keeps samples over full scale", async () => {
+    const file = join(tmp.dir, "loud.flac");
+    ffmpeg(["-f", "lavfi", "-i", "sine=frequency=3000:sample_rate=44100:duration=1", "-af", "volume=8", file]);
+    expect(await decodeAudio(file)).toEqual(await decodeAudio(file, { fastPath: false }));
   });
 });
 

@@ -41,6 +41,11 @@ beforeAll(() => {
   cut("tone.mp3", "half.mp3", 0.5);
   cut("tone.m4a", "half.m4a", 0.5);
   cut("tone.flac", "header-only.flac", 0.002);
+  ffmpeg(["-i", f("tone.wav"), "-c:a", "libvorbis", f("tone.ogg")]);
+  cut("tone.ogg", "half.ogg", 0.5);
+  cut("tone.ogg", "header-only.ogg", 0.05);
+  cut("tone.wav", "half.wav", 0.5);
+  cut("tone.wav", "header-only.wav", 0.001);
   writeFileSync(f("empty.wav"), "");
   writeFileSync(f("notes.txt"), "This is a text file, not a recording.\n".repeat(50));
   writeFileSync(f("random.bin"), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)));
@@ -108,6 +113,29 @@ describe("every bad input gets its stable code", () => {
     ["six-hours.mka", "TOO_LONG"],
   ])("%s -> %s", async (name, code) => {
     expect(await codeOf(decodeAudio(f(name)))).toBe(code);
+  });
+
+  // WAV, FLAC and Ogg Vorbis first go through sox (src/sox.ts); whatever it does not decode cleanly must end with
+  // exactly the code ffmpeg alone gives.
+  it.each([
+    "empty.wav",
+    "zero.wav",
+    "rate10.wav",
+    "rate3g.wav",
+    "half.wav",
+    "header-only.wav",
+    "half.flac",
+    "header-only.flac",
+    "half.ogg",
+    "header-only.ogg",
+    "nan.wav",
+    "inf.wav",
+  ])("%s: the same code with and without the sox fast path", async (name) => {
+    const viaFfmpeg = await codeOf(decodeAudio(f(name), { fastPath: false }));
+    expect(await codeOf(decodeAudio(f(name)))).toBe(viaFfmpeg);
+    expect(await codeOf(decodeAudio(f(name), { maxDurationS: 1 }))).toBe(
+      await codeOf(decodeAudio(f(name), { maxDurationS: 1, fastPath: false })),
+    );
   });
 
   it("rejects a file over the size limit before running any tool", async () => {
