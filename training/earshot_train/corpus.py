@@ -30,6 +30,9 @@ MAX_S = 10.0
 DEBIAN_PACKAGES = [
     "0ad-data", "widelands-data", "supertuxkart-data", "hedgewars-data", "freedroidrpg-data", "lincity-ng-data",
     "extremetuxracer-data", "frozen-bubble-data", "tuxpaint-data", "sound-icons", "sound-theme-freedesktop",
+    # Added for sound classes the game packages lack: Tux Paint's stamp sounds (animals, household objects,
+    # instruments) and Battle for Wesnoth's unit sounds (creatures, weapons, ambiences).
+    "tuxpaint-stamps-default", "wesnoth-1.16-data",
 ]
 NPM_SAMPLES = "supersonic-scsynth-samples@0.84.2"
 AUDIO_EXT = (".ogg", ".wav", ".flac", ".mp3")
@@ -48,6 +51,8 @@ JUNK = {
     "hedgewars", "freedroid", "widelands", "supertuxkart", "animal", "animals", "actor", "interface", "resource",
     "attack", "ambient", "ambience", "fauna", "human", "weapon", "impact", "bullets", "bot", "voices", "mods",
     "public", "zip", "pkgs", "usr", "sounds", "smiths", "farm", "influencer", "menu", "unused", "remix",
+    # stamp variants in Tux Paint (colour, facing) say nothing about the sound
+    "left", "right", "white", "golden", "red", "cartoon",
 }
 ABBR = {
     "fs": "footsteps", "jav": "javelin", "sel": "select", "amb": "ambience", "expl": "explosion", "elec": "electronic",
@@ -55,7 +60,7 @@ ABBR = {
     "vinyl": "vinyl", "glitch": "glitch", "misc": "", "tabla": "tabla", "arrowfly": "arrow flying",
     "swordhit": "sword hit", "treeexpire": "tree falling", "traficlow": "traffic", "trafic": "traffic",
     "cembalo": "harpsichord", "violoncello": "cello", "cymbaly": "cymbals", "bzzt": "buzz", "noh": "gong",
-    "ohh": "", "ahh": "", "hmm": "",
+    "ohh": "", "ahh": "", "hmm": "", "die": "dying",
 }
 CAMEL = re.compile(r"([a-z])([A-Z])")
 
@@ -105,6 +110,8 @@ def caption_for(pkg: str, rel: str, vocab: set[str]) -> tuple[str | None, str]:
             return " ".join(animal) + " dying", "sfx"
         if "/fauna/movement/" in low and animal:
             return " ".join(animal) + " walking", "sfx"
+    if pkg == "tuxpaint-stamps-default" and ("_desc" in low or "/symbols/" in low):
+        return None, ""  # spoken stamp names in many languages, and spoken letters: not sound effects
     if pkg == "hedgewars-data" and "/voices/" in low:
         return "a cartoon voice shouts", "voice"
     if pkg == "freedroidrpg-data":
@@ -167,7 +174,9 @@ def fetch_npm(root: Path) -> tuple[str, Path]:
 
 
 def licence_summary(copyright_text: str) -> list[str]:
-    found = sorted({m.strip() for m in re.findall(r"^License:\s*(.+)$", copyright_text, re.M)})
+    found = sorted({m.strip() for m in re.findall(r"^License:[ \t]*(\S.*)$", copyright_text, re.M)})
+    if not found and "GNU General Public License version 2" in copyright_text:
+        found = ["GPL-2 (free-text copyright file)"]  # e.g. wesnoth, whose copyright file is not machine-readable
     return found or ["see copyright file"]
 
 

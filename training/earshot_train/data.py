@@ -74,7 +74,12 @@ def load_corpus(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def caption_for(row: dict, rng: random.Random) -> str:
+def caption_for(row: dict, rng: random.Random, phrases: dict[str, list[str]] | None = None) -> str:
+    """One caption per clip per epoch. With phrases (text.sound_phrases), half the time a single clip's label is
+    replaced by one saying what its source does ("dog" -> "dog barking")."""
     if row["kind"] == "mixture":
         return row["label"]
-    return rng.choice(TEMPLATES).format(l=row["label"])
+    label = row["label"]
+    if phrases and label in phrases and rng.random() < 0.5:
+        label = rng.choice(phrases[label])
+    return rng.choice(TEMPLATES).format(l=label)

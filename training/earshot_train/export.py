@@ -142,7 +142,9 @@ def export(run: str, out: Path, version: str) -> Path:
         "corpus": {k: provenance[k] for k in ("clips", "mixtures", "labels", "hours", "evaluationSetExcluded")},
         "provenance": [{k: p[k] for k in ("name", "registry", "version", "clips", "licences")}
                        for p in provenance["packages"]],
-        "licences": "Training audio: Debian game-data packages and CC0 npm samples (per-package licences in "
+        # Training clips that earshot_train.leakage found to copy an evaluation clip (never trained on).
+        "droppedAsEvalCopies": metrics.get("droppedAsEvalCopies", []),
+        "licences": "Training audio: Debian game and educational sound packages and CC0 npm samples (per-package licences in "
                     "provenance; copyright files in training/cache/corpus/licences). The bundle holds no audio.",
     }
     manifest["metrics"] = {"modsounds-dev": {k: metrics["modsoundsDev"][k]

@@ -143,12 +143,33 @@ class ExpertBranch(nn.Module):
         self.encoder = Cnn2dEncoder(cfg.input_dim) if cfg.encoder == "cnn2d" else Conv1dEncoder(cfg.input_dim)
         self.vlad = NetVLAD(self.encoder.out_dim, cfg.clusters)
         self.out_dim = self.vlad.out_dim
+        self.spec_augment = False  # set by train.py; never part of the exported tower
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         x = (x - self.mean) / self.std * mask.unsqueeze(2)
+        if self.training and self.spec_augment:
+            x = spec_augment(x, mask)
         x, mask = masked_time_pool(x, mask, POOL)
         h, m = self.encoder(x, mask)
         return self.vlad(h, m)
+
+
+def spec_augment(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """SpecAugment-style masking of standardised features (0 = the training mean): per example one band of up to
+    1/8 of the dimensions and two time spans of up to 1/10 of its real length. With ~2k labelled clips the tower
+    otherwise memorises them within a few epochs."""
+    b, t, d = x.shape
+    dims = torch.arange(d).unsqueeze(0)
+    width = torch.randint(0, d // 8 + 1, (b, 1))
+    start = (torch.rand(b, 1) * (d - width + 1)).long()
+    drop = ((dims >= start) & (dims < start + width)).unsqueeze(1)  # [B,1,D]
+    frames = torch.arange(t).unsqueeze(0)
+    length = mask.sum(1, keepdim=True)
+    for _ in range(2):
+        span = (torch.rand(b, 1) * length * 0.1).long()
+        at = (torch.rand(b, 1) * (length - span + 1)).long()
+        drop = drop | ((frames >= at) & (frames < at + span)).unsqueeze(2)
+    return x.masked_fill(drop, 0.0)
 
 
 POOL = 4  # frontends hop 10 ms; the tower works at 40 ms, which keeps training affordable on two shared cores

@@ -1,7 +1,8 @@
 """`pnpm model:train`: rebuilds the default bundle from nothing.
 
 corpus (download + caption + mix) -> expert features with the TypeScript serving code (`earshot features`)
--> word vectors -> train CE -> export models/default + parity fixture -> `earshot eval` on modsounds-dev.
+-> copy check against the evaluation clips -> word vectors -> train CE -> export models/default + parity fixture
+-> `earshot eval` on modsounds-dev.
 Each step is skipped when its output is already cached (delete training/cache to start from nothing).
 
   /usr/bin/python3 -m earshot_train.pipeline [--fresh] [--epochs N] [--seed S] [--arch CE|MoEE]
@@ -65,6 +66,10 @@ def main() -> None:
     step("features (TypeScript frontends)", started)
     features(CACHE / "eval" / "clips.jsonl", CACHE / "eval" / "features")
     features(CACHE / "corpus" / "clips.jsonl", CACHE / "features")
+
+    step("leakage check (training clips that copy evaluation clips are dropped)", started)
+    if not (CACHE / "corpus" / "leakage.json").exists():
+        subprocess.run(["/usr/bin/python3", "-m", "earshot_train.leakage"], cwd=TRAINING, check=True)
 
     step("word vectors", started)
     if not (CACHE / "text" / "vectors.f16").exists():

@@ -22,7 +22,7 @@ from .data import TEMPLATES, FeatureStore, caption_for, load_corpus, pad_batch, 
 from .metrics import retrieval_metrics
 from .model import ExpertConfig, ModelConfig, RetrievalModel, max_margin_loss, similarity
 from .paths import CACHE, EVAL_DIR, TRAINING
-from .text import WordVectors
+from .text import WordVectors, sound_phrases
 from .tokenizer import tokenize
 
 torch.set_num_threads(2)
@@ -114,6 +114,12 @@ def eval_set() -> tuple[FeatureStore, list[str], list[list[str]]]:
     return store, [r["file"] for r in rows], [[r["label"]] for r in rows]
 
 
+def eval_copies() -> set[str]:
+    """Training clips that earshot_train.leakage found to be copies of evaluation clips (and so never trained on)."""
+    path = CACHE / "corpus" / "leakage.json"
+    return {c["train"] for c in json.loads(path.read_text())["copies"]} if path.exists() else set()
+
+
 class Synonyms:
     """Caption augmentation in GloVe space: each known word is swapped, with probability p, for one of its nearest
     vocabulary neighbours (cosine >= min_cos), so the text tower learns a smooth map instead of memorising labels."""
@@ -163,6 +169,8 @@ def train(args: argparse.Namespace) -> dict:
     corpus = load_corpus(CACHE / "corpus" / "corpus.jsonl")
     store = FeatureStore(CACHE / "features", experts)
     corpus = [r for r in corpus if r["id"] in store.clips]  # clips the feature step could not decode are skipped
+    copies = eval_copies()
+    corpus = [r for r in corpus if r["id"] not in copies and not copies.intersection(r["sources"])]
     train_rows = [r for r in corpus if r["split"] == "train"]
     if args.fraction < 1.0:
         train_rows = rng.sample(train_rows, max(args.batch, int(len(train_rows) * args.fraction)))
@@ -170,9 +178,12 @@ def train(args: argparse.Namespace) -> dict:
     words = word_vectors()
     model = build_model(args.arch, experts, args.embed_dim, args.text_clusters, args.dropout)
     standardise(model, store, [r["id"] for r in train_rows])
+    for branch in model.audio.branches:
+        branch.spec_augment = args.spec_augment
     params = sum(p.numel() for p in model.parameters())
     lengths = [store.clips[r["id"]][experts[0]][1] for r in train_rows]
     synonyms = Synonyms(words, [r["label"] for r in train_rows] + TEMPLATES, args.synonyms) if args.synonyms else None
+    phrases = sound_phrases(sorted({r["label"] for r in train_rows if r["kind"] != "mixture"})) if args.phrases else None
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.wd)
     sched = torch.optim.lr_scheduler.StepLR(opt, 1, gamma=0.95)
     ev_store, ev_ids, ev_texts = eval_set()
@@ -188,7 +199,7 @@ def train(args: argparse.Namespace) -> dict:
         for batch_idx in length_buckets(lengths, args.batch, rng):
             rows = [train_rows[j] for j in batch_idx]
             audio = audio_batch(store, model.cfg.experts, [(r["id"], 0.0, None) for r in rows], rng)
-            captions = [caption_for(r, rng) for r in rows]
+            captions = [caption_for(r, rng, phrases) for r in rows]
             if synonyms:
                 captions = [synonyms(c, rng) for c in captions]
             w, m = words.batch(captions)
@@ -217,12 +228,13 @@ def train(args: argparse.Namespace) -> dict:
     final = evaluate(model, words, ev_store, ev_ids, ev_texts)
     result = {
         "name": args.name, "architecture": args.arch, "experts": experts, "seed": args.seed,
-        "fraction": args.fraction, "trainItems": len(train_rows), "params": params, "epochs": args.epochs,
+        "fraction": args.fraction, "trainItems": len(train_rows), "droppedAsEvalCopies": sorted(copies), "params": params, "epochs": args.epochs,
         "bestValGeom": best, "history": history, "modsoundsDev": final,
         "trainSeconds": round(time.time() - started, 1),
         "hyper": {"lr": args.lr, "wd": args.wd, "batch": args.batch, "margin": args.margin, "optimizer": "AdamW",
                   "schedule": "StepLR x0.95 per epoch", "embedDim": args.embed_dim,
-                  "textClusters": args.text_clusters, "dropout": args.dropout, "synonyms": args.synonyms},
+                  "textClusters": args.text_clusters, "dropout": args.dropout, "synonyms": args.synonyms,
+                  "specAugment": args.spec_augment, "phrases": args.phrases},
     }
     (out_dir / "metrics.json").write_text(json.dumps(result, indent=1) + "\n")
     t = final["t2a"]
@@ -247,6 +259,10 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--text-clusters", type=int, default=20)
     ap.add_argument("--dropout", type=float, default=0.0)
     ap.add_argument("--synonyms", type=float, default=0.0, help="probability of swapping a caption word for a GloVe neighbour")
+    ap.add_argument("--spec-augment", action=argparse.BooleanOptionalAction, default=False,
+                    help="mask random feature bands and time spans while training")
+    ap.add_argument("--phrases", action=argparse.BooleanOptionalAction, default=False,
+                    help="also caption single clips with what their source does, learned from the caption corpora")
     ap.add_argument("--eval-every", type=int, default=0, help="also report modsounds-dev R@10 every N epochs")
     return ap
 
