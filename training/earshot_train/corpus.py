@@ -180,10 +180,11 @@ def licence_summary(copyright_text: str) -> list[str]:
     return found or ["see copyright file"]
 
 
-def decode(path: Path, offset_s: float = 0.0) -> np.ndarray:
-    """ffmpeg -> float32 mono 16 kHz, at most MAX_S seconds from offset_s."""
+def decode(path: Path, offset_s: float = 0.0, max_s: float | None = MAX_S) -> np.ndarray:
+    """ffmpeg -> float32 mono 16 kHz, at most max_s seconds (None: all) from offset_s; empty if undecodable."""
+    limit = ["-t", str(max_s)] if max_s is not None else []
     res = subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-ss", str(offset_s), "-i", str(path), "-t", str(MAX_S), "-ac", "1",
+        ["ffmpeg", "-nostdin", "-v", "error", "-ss", str(offset_s), "-i", str(path), *limit, "-ac", "1",
          "-ar", str(SR), "-f", "f32le", "-"],
         capture_output=True, check=False,
     )

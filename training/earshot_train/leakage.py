@@ -17,19 +17,18 @@ Copies (>= --threshold) go to cache/corpus/leakage.json; train.py drops them and
 import argparse
 import csv
 import json
-import subprocess
 
 import numpy as np
 from scipy.io import wavfile
 from scipy.signal import fftconvolve
 
+from .corpus import SR, decode
 from .data import FeatureStore, load_corpus
 from .paths import CACHE, EVAL_DIR
 
 POOL = 5  # 10 ms log-mel frames per fingerprint frame
 QUERY = 20  # fingerprint frames per query (1 s)
 CANDIDATES = 5
-SR = 16000
 
 
 def fingerprint(frames: np.ndarray) -> np.ndarray:
@@ -83,12 +82,6 @@ def waveform_similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(np.abs(corr) / (norm * np.sqrt(energy).clip(1e-6))))
 
 
-def decode(path) -> np.ndarray:
-    res = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-ac", "1", "-ar", str(SR), "-f",
-                          "f32le", "-"], capture_output=True, check=True)
-    return np.frombuffer(res.stdout, dtype=np.float32)
-
-
 def read_wav(path) -> np.ndarray:
     rate, pcm = wavfile.read(path)
     assert rate == SR, path
@@ -114,7 +107,7 @@ def main() -> None:
 
     pairs = []
     for e, name in enumerate(eval_files):
-        pcm = decode(EVAL_DIR / name)
+        pcm = decode(EVAL_DIR / name, max_s=None)
         for t in np.argsort(-spectral[e])[:CANDIDATES]:
             r = singles[t]
             wave = waveform_similarity(pcm, read_wav(CACHE / "corpus" / r["file"]))

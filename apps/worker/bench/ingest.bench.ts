@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { decodeAudio, MODEL_SAMPLE_RATE } from "@earshot/audio";
+import { decodeAudio, encodeWav, MODEL_SAMPLE_RATE } from "@earshot/audio";
 import { repoRoot } from "@earshot/config";
 import { createPool } from "@earshot/db";
 import { createTestDatabase } from "@earshot/db/testing";
@@ -94,27 +94,6 @@ async function waitReady(url: string) {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} not ready`);
-}
-
-/** 16-bit mono PCM WAV: the long-recording case, built from the decoded clips back to back. */
-function wav(pcm: Float32Array, rate: number): Buffer {
-  const data = Buffer.alloc(pcm.length * 2);
-  for (let i = 0; i < pcm.length; i++)
-    data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(pcm[i]! * 32767))), i * 2);
-  const h = Buffer.alloc(44);
-  h.write("RIFF", 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write("WAVEfmt ", 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write("data", 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
 }
 
 function longRecordings(decoded: Float32Array[], seconds: number): Float32Array[] {
@@ -209,9 +188,9 @@ async function main() {
     const f = path.join(longDir, `long-${i}.wav`);
     await writeFile(
       f,
-      wav(
+      encodeWav(
         pcm.map((x) => x * 0.99),
-        MODEL_SAMPLE_RATE,
+        { sampleRate: MODEL_SAMPLE_RATE },
       ),
     );
     longFiles.push(f);

@@ -1,31 +1,11 @@
 import { rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { decodeAudio, MODEL_SAMPLE_RATE } from "@earshot/audio";
+import { decodeAudio, encodeWav, MODEL_SAMPLE_RATE } from "@earshot/audio";
 import { EmbedderClient } from "@earshot/embedder-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chunkSamples, embedFile } from "../src/embed-file.ts";
 import { CLIPS_DIR, startEmbedder } from "./helpers.ts";
-
-/** 16-bit mono WAV at 16 kHz. */
-function wav(pcm: Float32Array): Buffer {
-  const data = Buffer.alloc(pcm.length * 2);
-  for (let i = 0; i < pcm.length; i++) data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, pcm[i]!)) * 32767), i * 2);
-  const h = Buffer.alloc(44);
-  h.write("RIFF", 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write("WAVEfmt ", 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(MODEL_SAMPLE_RATE, 24);
-  h.writeUInt32LE(MODEL_SAMPLE_RATE * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write("data", 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
 
 describe("embedFile", () => {
   let embedder: Awaited<ReturnType<typeof startEmbedder>>;
@@ -48,7 +28,7 @@ describe("embedFile", () => {
       o += p.length;
     }
     file = path.join(os.tmpdir(), `earshot-long-${process.pid}.wav`);
-    await writeFile(file, wav(pcm));
+    await writeFile(file, encodeWav(pcm, { sampleRate: MODEL_SAMPLE_RATE }));
   });
   afterAll(async () => {
     await embedder?.close();

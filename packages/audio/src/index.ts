@@ -29,3 +29,4 @@ export { createSession, type ExecutionProvider, type OnnxOptions } from "./sessi
 export { SPECTRAL_DIMS, SPECTRAL_NAMES, type SpectralDescriptors, spectralDescriptors } from "./spectral.ts";
 export { SPEECH_EMBEDDING_DIMS, SPEECH_EMBEDDING_HOP_S, SpeechEmbedding, speechModelDir } from "./speech.ts";
 export { FFT_SIZE, HOP_SAMPLES, WINDOW_SAMPLES } from "./stft.ts";
+export { encodeWav } from "./wav.ts";

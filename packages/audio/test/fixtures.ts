@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { encodeWav } from "../src/wav.ts";
 
 export const SHARED_CLIPS = join(import.meta.dirname, "../../../../shared/data/modsounds-dev");
 
@@ -90,30 +91,11 @@ export function writeWav(
     fill: (i: number, c: number) => number;
   },
 ): void {
-  const bytes = opts.format === "s16" ? 2 : 4;
-  const data = Buffer.alloc(opts.frames * opts.channels * bytes);
+  const samples = new Float32Array(opts.frames * opts.channels);
   for (let i = 0; i < opts.frames; i++) {
-    for (let c = 0; c < opts.channels; c++) {
-      const v = opts.fill(i, c);
-      const off = (i * opts.channels + c) * bytes;
-      if (opts.format === "s16") data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(v * 32767))), off);
-      else data.writeFloatLE(v, off);
-    }
+    for (let c = 0; c < opts.channels; c++) samples[i * opts.channels + c] = opts.fill(i, c);
   }
-  const h = Buffer.alloc(44);
-  h.write("RIFF", 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write("WAVEfmt ", 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(opts.format === "s16" ? 1 : 3, 20);
-  h.writeUInt16LE(opts.channels, 22);
-  h.writeUInt32LE(opts.sampleRate, 24);
-  h.writeUInt32LE((opts.sampleRate * opts.channels * bytes) % 2 ** 32, 28); // byte rate; wraps for absurd rates
-  h.writeUInt16LE(opts.channels * bytes, 32);
-  h.writeUInt16LE(bytes * 8, 34);
-  h.write("data", 36);
-  h.writeUInt32LE(data.length, 40);
-  writeFileSync(path, Buffer.concat([h, data]));
+  writeFileSync(path, encodeWav(samples, opts));
 }
 
 export function rms(x: Float32Array, from = 0, to = x.length): number {
