@@ -108,7 +108,8 @@ export async function embedFile(
     n += piece.length;
     // Emit a chunk only while enough follows it for the last chunk to hold at least one whole window.
     while (n >= chunk + overlap + reserve) {
-      await embed(buf.slice(0, chunk + overlap), chunk);
+      // A view, not a copy: the request has been sent (and answered) before buf changes below.
+      await embed(buf.subarray(0, chunk + overlap), chunk);
       buf.copyWithin(0, chunk, n);
       n -= chunk;
       base += chunk;
@@ -116,7 +117,7 @@ export async function embedFile(
     }
   }
   const total = base + n;
-  if (n > 0 || base === 0) await embed(buf.slice(0, n), Number.POSITIVE_INFINITY);
+  if (n > 0 || base === 0) await embed(buf.subarray(0, n), Number.POSITIVE_INFINITY);
   if (!model) throw new Error("no audio was decoded");
   return {
     info,

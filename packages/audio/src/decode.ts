@@ -12,6 +12,7 @@ import {
   probeAudio,
 } from "./probe.ts";
 import { spawnTool } from "./process.ts";
+import { float32Samples } from "./samples.ts";
 import { decodeWithSox } from "./sox.ts";
 
 /** The rate every model frontend expects. */
@@ -261,11 +262,7 @@ async function* runFfmpeg(path: string, filter: string, limits: Limits): AsyncGe
       const usable = buf.length - (buf.length % 4);
       if (usable < buf.length) carry = buf.subarray(usable);
       if (usable === 0) continue;
-      // View the pipe's buffer in place when it is aligned (the usual case); copy only when it is not.
-      const chunk =
-        buf.byteOffset % 4 === 0
-          ? new Float32Array(buf.buffer, buf.byteOffset, usable / 4)
-          : new Float32Array(Uint8Array.prototype.slice.call(buf, 0, usable).buffer);
+      const chunk = float32Samples(buf, usable);
       for (let i = 0; i < chunk.length; i++) {
         const x = chunk[i]!;
         if (x - x !== 0) {

@@ -24,6 +24,7 @@ export {
 export { type ExpertEntry, type FrameSequence, OnnxExpert } from "./onnx.ts";
 export { type AudiowaveformJson, computePeakLevels, computePeaks, DEFAULT_PEAK_LEVELS } from "./peaks.ts";
 export { type AudioInfo, DEFAULT_MAX_BYTES, type ProbeOptions, probeAudio } from "./probe.ts";
+export { float32Samples } from "./samples.ts";
 export { segmentWindows, type Window } from "./segment.ts";
 export { createSession, type ExecutionProvider, type OnnxOptions } from "./session.ts";
 export { SPECTRAL_DIMS, SPECTRAL_NAMES, type SpectralDescriptors, spectralDescriptors } from "./spectral.ts";

@@ -27,12 +27,14 @@ const frameBuf = new Float64Array(FFT_SIZE); // samples 400..511 stay zero: the 
 /** Frames per block when a spectrogram is too long to keep whole (bounded memory: 2 MB). */
 const BLOCK_FRAMES = 1024;
 /**
- * Inputs up to this many frames (~164 s) keep their whole magnitude spectrogram (at most 34 MB) for the life of
+ * Inputs up to this many frames (~655 s) keep their whole magnitude spectrogram (at most 135 MB) for the life of
  * the PCM array, so the log-mel and the spectral descriptors of one clip share one STFT: the model computes both,
- * one after the other, on the same array. Longer inputs (the worker's ~640 s chunks of long recordings) are
- * computed per block, once per frontend, to keep memory bounded.
+ * one after the other, on the same array. The limit covers the largest chunk the ingest worker sends (640 s plus
+ * one 10 s window and the 5 s overlap): most of an archive's audio is in such long recordings, and computing their
+ * STFT twice cost the two front-ends ~25 % more CPU (docs/benchmarks.md, "Issue #5"). Longer inputs (whole files of
+ * hours decoded in one piece) are computed per block, once per frontend, to keep memory bounded.
  */
-const SHARED_MAX_FRAMES = 1 << 14;
+export const SHARED_MAX_FRAMES = 1 << 16;
 const shared = new WeakMap<Float32Array, Float64Array>();
 
 /** |rfft| of frames first..first+count-1 of the Hann-windowed signal, row-major [count][257], into out. */

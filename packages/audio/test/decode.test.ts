@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeAudio, decodeAudioStream, logMelVggish, MODEL_SAMPLE_RATE, probeAudio } from "../src/index.ts";
+import { holdsClippedSample } from "../src/sox.ts";
 import { encodeFormats, ffmpeg, rms, SHARED_CLIPS, stereoSource, tempDir } from "./fixtures.ts";
 
 const tmp = tempDir("decode");
@@ -140,6 +141,17 @@ describe("the sox fast path (WAV, FLAC, Ogg Vorbis)", () => {
     const file = join(tmp.dir, "loud.flac");
     ffmpeg(["-f", "lavfi", "-i", "sine=frequency=3000:sample_rate=44100:duration=1", "-af", "volume=8", file]);
     expect(await decodeAudio(file)).toEqual(await decodeAudio(file, { fastPath: false }));
+  });
+
+  it("knows a clipped sample in sox's output by its value, 1.0, at a sample boundary", () => {
+    const bytes = (xs: number[]) => Buffer.from(Float32Array.from(xs).buffer);
+    expect(holdsClippedSample(bytes([0.5, 1, -0.25]), 0)).toBe(true);
+    // The largest sample sox writes without clipping, and -1.0 (which it writes unclipped, e.g. from 16-bit -32768).
+    expect(holdsClippedSample(bytes([0.5, 1 - 2 ** -23, -1]), 0)).toBe(false);
+    // A piece that starts 2 bytes into the output: 1.0 is found only where a sample begins.
+    const piece = bytes([0.5, 1]).subarray(2);
+    expect(holdsClippedSample(piece, 2)).toBe(true);
+    expect(holdsClippedSample(piece, 0)).toBe(false);
   });
 });
 

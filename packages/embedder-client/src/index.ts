@@ -2,7 +2,9 @@
 // API (text). Transient failures (connection refused, timeout, 429, 502-504) are retried with backoff and then
 // surface as EmbedderUnavailableError, so callers can tell "try later" from "this input is bad" (EmbedderError).
 
-import { fetchWithRequestId } from "@earshot/observability/request-id";
+import http from "node:http";
+import https from "node:https";
+import { requestIdHeaders } from "@earshot/observability/request-id";
 
 export interface ModelInfo {
   name: string;
@@ -111,33 +113,29 @@ export class EmbedderClient {
     return this.request("/v1/model", { method: "GET" });
   }
 
-  private async request<T>(path: string, init: RequestInit): Promise<T> {
+  private async request<T>(path: string, init: Exchange): Promise<T> {
     let lastError: EmbedderUnavailableError | undefined;
     for (let attempt = 0; attempt <= this.retries; attempt++) {
       if (attempt > 0) {
         const delay = this.backoffMs * 2 ** (attempt - 1);
         await new Promise((r) => setTimeout(r, delay * (0.5 + Math.random())));
       }
-      let res: Response;
+      let res: { status: number; text: string };
       try {
-        // Forwards the caller's x-request-id, so the embedder's logs line up with the API's and the worker's.
-        res = await fetchWithRequestId(`${this.baseUrl}${path}`, {
-          ...init,
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
+        res = await exchange(new URL(`${this.baseUrl}${path}`), init, this.timeoutMs);
       } catch (err) {
-        const e = err as Error;
+        const e = err as NodeJS.ErrnoException;
         lastError =
-          e.name === "TimeoutError"
+          e.name === "AbortError"
             ? new EmbedderUnavailableError(
                 `embedder at ${this.baseUrl} timed out after ${this.timeoutMs} ms`,
                 "TIMEOUT",
               )
-            : new EmbedderUnavailableError(`embedder at ${this.baseUrl} is unreachable: ${describeCause(e)}`);
+            : new EmbedderUnavailableError(`embedder at ${this.baseUrl} is unreachable: ${e.code ?? e.message}`);
         continue;
       }
-      if (res.ok) return (await res.json()) as T;
-      const { code, message } = await readError(res);
+      if (res.status >= 200 && res.status < 300) return JSON.parse(res.text) as T;
+      const { code, message } = readError(res);
       if (TRANSIENT_STATUS.has(res.status)) {
         lastError = new EmbedderUnavailableError(
           `embedder answered ${res.status} ${code}: ${message}`,
@@ -151,19 +149,46 @@ export class EmbedderClient {
   }
 }
 
-async function readError(res: Response): Promise<{ code: string; message: string }> {
-  const text = await res.text().catch(() => "");
+interface Exchange {
+  method: "GET" | "POST";
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+/**
+ * One HTTP request and its whole response body, on node:http rather than fetch: fetch copies a binary body before
+ * sending it, which for audio is megabytes of PCM per minute and ~6 ms of the worker's CPU per audio minute
+ * (docs/benchmarks.md, "Issue #5"). Forwards the caller's x-request-id, so the embedder's logs line up with the
+ * API's and the worker's. A timeout aborts the request (an AbortError).
+ */
+function exchange(url: URL, init: Exchange, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const headers = Object.fromEntries(requestIdHeaders(init.headers));
+  if (init.body !== undefined) headers["content-length"] = String(Buffer.byteLength(init.body));
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === "https:" ? https : http).request(
+      url,
+      { method: init.method, headers, signal: AbortSignal.timeout(timeoutMs) },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => {
+          text += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(init.body);
+  });
+}
+
+function readError(res: { status: number; text: string }): { code: string; message: string } {
   try {
-    const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (parsed.error?.code) return { code: parsed.error.code, message: parsed.error.message ?? res.statusText };
+    const parsed = JSON.parse(res.text) as { error?: { code?: string; message?: string } };
+    if (parsed.error?.code) return { code: parsed.error.code, message: parsed.error.message ?? `HTTP ${res.status}` };
   } catch {
     // not JSON: fall through
   }
-  return { code: `HTTP_${res.status}`, message: text.slice(0, 200) || res.statusText };
-}
-
-/** fetch wraps the socket error (ECONNREFUSED …) in `cause`; that is the useful part. */
-function describeCause(err: Error): string {
-  const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? err.message;
+  return { code: `HTTP_${res.status}`, message: res.text.slice(0, 200) || `HTTP ${res.status}` };
 }
