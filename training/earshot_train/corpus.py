@@ -33,6 +33,12 @@ DEBIAN_PACKAGES = [
     # Added for sound classes the game packages lack: Tux Paint's stamp sounds (animals, household objects,
     # instruments) and Battle for Wesnoth's unit sounds (creatures, weapons, ambiences).
     "tuxpaint-stamps-default", "wesnoth-1.16-data",
+    # More everyday classes: Scratch 1.4's sound library (animals, household, human sounds; CC-BY-SA-3.0), the
+    # object noises of the alphabet game qABCs (animals, instruments, vehicles), Lugaru's wildlife and fighting
+    # sounds, Red Eclipse's ambiences (rain, wind, water, crickets) and weapons.
+    "scratch", "qabcs-data", "lugaru-data", "redeclipse-data",
+    # Engines, rotors, rain and thunder (FlightGear's base sounds), platformer and cartoon-battle effects.
+    "flightgear-data-base", "supertux-data", "warmux-data",
 ]
 NPM_SAMPLES = "supersonic-scsynth-samples@0.84.2"
 AUDIO_EXT = (".ogg", ".wav", ".flac", ".mp3")
@@ -53,6 +59,8 @@ JUNK = {
     "public", "zip", "pkgs", "usr", "sounds", "smiths", "farm", "influencer", "menu", "unused", "remix",
     # stamp variants in Tux Paint (colour, facing) say nothing about the sound
     "left", "right", "white", "golden", "red", "cartoon",
+    # qABCs keeps its object sounds in a folder named "noises"; Red Eclipse's generic names
+    "noises", "morph", "maps", "original", "player", "theme", "chip", "notify", "primary", "secondary",
 }
 ABBR = {
     "fs": "footsteps", "jav": "javelin", "sel": "select", "amb": "ambience", "expl": "explosion", "elec": "electronic",
@@ -62,6 +70,7 @@ ABBR = {
     "cembalo": "harpsichord", "violoncello": "cello", "cymbaly": "cymbals", "bzzt": "buzz", "noh": "gong",
     "ohh": "", "ahh": "", "hmm": "", "die": "dying",
 }
+REDECLIPSE_WEAPON_ACTIONS = {"primary": "fire", "secondary": "fire", "explode": "explosion", "reload": "reload"}
 CAMEL = re.compile(r"([a-z])([A-Z])")
 
 
@@ -112,6 +121,31 @@ def caption_for(pkg: str, rel: str, vocab: set[str]) -> tuple[str | None, str]:
             return " ".join(animal) + " walking", "sfx"
     if pkg == "tuxpaint-stamps-default" and ("_desc" in low or "/symbols/" in low):
         return None, ""  # spoken stamp names in many languages, and spoken letters: not sound effects
+    if pkg == "qabcs-data" and "/all/noises/" not in low:
+        return None, ""  # the per-language folders are spoken words; only abcs/all/noises holds sounds
+    if pkg == "scratch":
+        if "/vocals/" in low:
+            return "a person sings", "voice"
+        if "/music loops/" in low:
+            return "music playing", "music"
+    if pkg == "lugaru-data" and stem.lower().startswith("music"):
+        return "music playing", "music"
+    if pkg == "flightgear-data-base" and (re.search(r"/(mk-viii|tcas|instruments-3d)/", low)
+                                          or stem.lower() in ("checklist", "callouts", "intro")):
+        return None, ""  # cockpit voice call-outs and instrument tones
+    if pkg == "supertux-data" and "/speech/" in low:
+        return None, ""
+    if pkg == "warmux-data" and "/voices/" in low:
+        return "a cartoon voice shouts", "voice"
+    if pkg == "redeclipse-data":
+        if re.search(r"/(announcer|voice|interface)/|/ambience/morph/", low):
+            return None, ""  # spoken announcements and taunts, menu clicks, synthetic drones
+        m = re.search(r"/weapons/([a-z]+)/", low)
+        if m:  # weapon folders hold primary/secondary fire, reload and explosion sounds
+            action = REDECLIPSE_WEAPON_ACTIONS.get(re.sub(r"[^a-z]", "", stem.lower()))
+            if action == "fire" and m.group(1) == "sword":
+                action = "swing"
+            return (f"{m.group(1)} {action}" if action else None), "sfx"
     if pkg == "hedgewars-data" and "/voices/" in low:
         return "a cartoon voice shouts", "voice"
     if pkg == "freedroidrpg-data":
@@ -175,8 +209,11 @@ def fetch_npm(root: Path) -> tuple[str, Path]:
 
 def licence_summary(copyright_text: str) -> list[str]:
     found = sorted({m.strip() for m in re.findall(r"^License:[ \t]*(\S.*)$", copyright_text, re.M)})
-    if not found and "GNU General Public License version 2" in copyright_text:
-        found = ["GPL-2 (free-text copyright file)"]  # e.g. wesnoth, whose copyright file is not machine-readable
+    # Copyright files that are not machine-readable (wesnoth, warmux) state the GPL in prose.
+    if not found and "either version 2 of the License, or" in copyright_text:
+        found = ["GPL-2+ (free-text copyright file)"]
+    elif not found and "GNU General Public License version 2" in copyright_text:
+        found = ["GPL-2 (free-text copyright file)"]
     return found or ["see copyright file"]
 
 

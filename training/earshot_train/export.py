@@ -1,6 +1,10 @@
 """Exports a trained run as an Earshot model bundle (see CONTRACTS.md "Model bundle") and writes the parity fixture.
 
-  /usr/bin/python3 -m earshot_train.export --run ce-s0 [--out models/default] [--version 2026.11.25-1]
+  /usr/bin/python3 -m earshot_train.export --run ce-s0[,ce-s1,...] [--out models/default] [--version 2026.11.25-1]
+
+Several runs are exported as one ensemble (earshot_train/ensemble.py). Bundles store the towers' weight matrices as
+float16 (the bundle must stay small): the weights are rounded to float16 first, so the graph, PyTorch's metrics and
+onnxruntime all compute with the same values, and each matrix is cast back to float32 once at session load.
 
 ONNX graphs (opset 17, dynamic batch and time axes):
   audio_tower.onnx: inputs <expert> [B,T,D] float32 and <expert>_mask [B,T] float32 per expert (manifest order);
@@ -17,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+from onnx import numpy_helper
 import torch
 from torch import nn
 
@@ -27,6 +32,9 @@ from .tokenizer import tokenize
 from .train import SEGMENT
 
 OPSET = 17
+# Initializers at least this large are stored as float16 in bundles (small vectors such as biases and batch-norm
+# statistics stay float32).
+HALF_MIN_ELEMENTS = 1024
 FIXTURE = TRAINING / "fixtures" / "parity" / "parity.json"
 PARITY_TEXTS = ["a dog barks, then a door slams while rain falls", "footsteps on gravel", "", "zzzz unknownword",
                 "The dog's bark; don't stop!"]
@@ -127,38 +135,80 @@ def base_manifest(model: RetrievalModel, name: str, version: str, vocab_size: in
     }
 
 
-def export(run: str, out: Path, version: str) -> Path:
-    run_dir = TRAINING / "runs" / run
-    model, cfg = load_run(run_dir)
+def round_to_half(model: nn.Module) -> None:
+    """Rounds every large parameter to float16 precision (kept float32, exactly representable as float16)."""
+    with torch.no_grad():
+        for p in model.parameters():
+            if p.numel() >= HALF_MIN_ELEMENTS:
+                p.copy_(p.half().float())
+
+
+def store_half(path: Path) -> None:
+    """Rewrites large float32 initializers of an ONNX file as float16 + a Cast back to float32 (lossless after
+    round_to_half; onnxruntime folds the casts when it loads the graph)."""
+    m = onnx.load(str(path))
+    g = m.graph
+    casts = []
+    for init in g.initializer:
+        if init.data_type != onnx.TensorProto.FLOAT or int(np.prod(init.dims)) < HALF_MIN_ELEMENTS:
+            continue
+        values = numpy_helper.to_array(init)
+        half = values.astype(np.float16)
+        assert np.array_equal(half.astype(np.float32), values), f"{init.name} was not rounded to float16"
+        name = init.name
+        init.CopyFrom(numpy_helper.from_array(half, f"{name}__f16"))
+        casts.append(onnx.helper.make_node("Cast", [f"{name}__f16"], [name], to=onnx.TensorProto.FLOAT))
+    for node in reversed(casts):
+        g.node.insert(0, node)
+    onnx.checker.check_model(m)
+    onnx.save(m, str(path))
+
+
+def export(runs: list[str], out: Path, version: str) -> Path:
+    """Exports one run, or several as an ensemble, as a bundle evaluated on modsounds-dev with PyTorch."""
+    from .ensemble import Ensemble
+    from .train import eval_set, evaluate
+
+    loaded = [load_run(TRAINING / "runs" / r) for r in runs]
+    model = Ensemble([m for m, _ in loaded]).eval() if len(runs) > 1 else loaded[0][0]
+    cfg = loaded[0][1]
+    round_to_half(model)
     words = export_towers(model, out, CACHE / "text" / "vocab.txt", CACHE / "text" / "vectors.f16")
-    metrics = json.loads((run_dir / "metrics.json").read_text())
+    for f in ("audio_tower.onnx", "text_tower.onnx"):
+        store_half(out / f)
+    members = [json.loads((TRAINING / "runs" / r / "metrics.json").read_text()) for r in runs]
+    store, ids, texts = eval_set()
+    evaluated = evaluate(model, words, store, ids, texts)
     provenance = json.loads((CACHE / "corpus" / "provenance.json").read_text())
     manifest = base_manifest(model, "earshot-ce" if cfg["architecture"] == "CE" else "earshot-moee", version,
                              len(words.words))
+    first = members[0]
     manifest["training"] = {
-        "run": run, "seed": metrics["seed"], "trainItems": metrics["trainItems"], "epochs": metrics["epochs"],
-        "hyper": metrics["hyper"], "params": metrics["params"], "trainSeconds": metrics["trainSeconds"],
+        "runs": runs, "seeds": [m["seed"] for m in members],
+        "ensemble": f"{len(runs)} runs, embeddings concatenated per expert, mixture weights averaged"
+        if len(runs) > 1 else None,
+        "trainItems": first["trainItems"], "epochs": first["epochs"], "hyper": first["hyper"],
+        "params": sum(m["params"] for m in members), "trainSeconds": sum(m["trainSeconds"] or 0 for m in members),
+        "weightsDtype": f"float16 (initializers of {HALF_MIN_ELEMENTS}+ elements)",
         "torch": torch.__version__, "onnx": onnx.__version__,
         "corpus": {k: provenance[k] for k in ("clips", "mixtures", "labels", "hours", "evaluationSetExcluded")},
         "provenance": [{k: p[k] for k in ("name", "registry", "version", "clips", "licences")}
                        for p in provenance["packages"]],
         # Training clips that earshot_train.leakage found to copy an evaluation clip (never trained on).
-        "droppedAsEvalCopies": metrics.get("droppedAsEvalCopies", []),
+        "droppedAsEvalCopies": first.get("droppedAsEvalCopies", []),
         "licences": "Training audio: Debian game and educational sound packages and CC0 npm samples (per-package licences in "
                     "provenance; copyright files in training/cache/corpus/licences). The bundle holds no audio.",
     }
-    manifest["metrics"] = {"modsounds-dev": {k: metrics["modsoundsDev"][k]
-                                             for k in ("clips", "queries", "t2a", "a2t", "random")}}
+    manifest["metrics"] = {"modsounds-dev": {k: evaluated[k] for k in ("clips", "queries", "t2a", "a2t", "random")}}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
-    print(f"bundle {out} ({size / 1e6:.1f} MB), version {version}")
+    print(f"bundle {out} ({size / 1e6:.1f} MB), version {version}, t2a {json.dumps(evaluated['t2a'])}")
     return out
 
 
-def parity_fixture() -> None:
-    """A tiny randomly initialised CE bundle (non-trivial normalisation and batch-norm statistics) plus PyTorch
-    outputs, committed under training/fixtures/parity/ so the TS parity test never depends on the default bundle."""
-    torch.manual_seed(3)
+def random_member(seed: int) -> RetrievalModel:
+    """A tiny randomly initialised CE model with non-trivial normalisation and batch-norm statistics."""
+    torch.manual_seed(seed)
     cfgs = [ExpertConfig("logmel", "vggish_logmel", 64, embed_dim=16, clusters=4, encoder="cnn2d"),
             ExpertConfig("spectral", "spectral_descriptors", 20, embed_dim=16, clusters=4, encoder="conv1d")]
     model = RetrievalModel(ModelConfig(experts=cfgs, architecture="CE", text_clusters=4))
@@ -172,6 +222,17 @@ def parity_fixture() -> None:
         for b in model.audio.branches:
             b.mean.uniform_(-1, 1)
             b.std.uniform_(0.5, 2)
+    return model.eval()
+
+
+def parity_fixture() -> None:
+    """A tiny random bundle in the default bundle's form (a two-member ensemble, float16-stored weights) plus
+    PyTorch outputs, committed under training/fixtures/parity/ so the TS parity test never depends on the default
+    bundle."""
+    from .ensemble import Ensemble
+
+    model = Ensemble([random_member(3), random_member(4)]).eval()
+    round_to_half(model)
     # Small vocabulary: the parity texts' words plus the 300 most frequent words.
     full = WordVectors(CACHE / "text" / "vocab.txt", CACHE / "text" / "vectors.f16", 24)
     keep = list(dict.fromkeys(full.words[:300] + [t for s in PARITY_TEXTS for t in tokenize(s) if t in full.index]))
@@ -181,9 +242,11 @@ def parity_fixture() -> None:
     full.matrix[[full.index[w] for w in keep]].astype("<f2").tofile(tmp / "vectors.f16")
     out = FIXTURE.parent / "bundle"
     words = export_towers(model, out, tmp / "vocab.txt", tmp / "vectors.f16")
+    for f in ("audio_tower.onnx", "text_tower.onnx"):
+        store_half(out / f)
     shutil.rmtree(tmp)
-    manifest = base_manifest(model, "earshot-parity-fixture", "fixture-1", len(words.words))
-    manifest["training"] = {"note": "random weights; only for the ORT-vs-PyTorch parity test"}
+    manifest = base_manifest(model, "earshot-parity-fixture", "fixture-2", len(words.words))
+    manifest["training"] = {"note": "random weights (two members, float16-stored); only for the ORT-vs-PyTorch parity test"}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     biome_format(out / "manifest.json")
     write_fixture(model, words, out)
@@ -223,7 +286,7 @@ def write_fixture(model: RetrievalModel, words: WordVectors, bundle: Path) -> No
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--run", help="training/runs/<run> to export as a bundle")
+    ap.add_argument("--run", help="training/runs/<run> to export as a bundle; several, comma-separated: an ensemble")
     ap.add_argument("--fixture", action="store_true", help="(re)write training/fixtures/parity/")
     ap.add_argument("--out", default=str(BUNDLE))
     ap.add_argument("--version", default=datetime.date.today().strftime("%Y.%m.%d") + "-1")
@@ -231,7 +294,7 @@ def main() -> None:
     if args.fixture:
         parity_fixture()
     if args.run:
-        export(args.run, Path(args.out), args.version)
+        export(args.run.split(","), Path(args.out), args.version)
 
 
 if __name__ == "__main__":

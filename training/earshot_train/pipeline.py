@@ -1,11 +1,11 @@
 """`pnpm model:train`: rebuilds the default bundle from nothing.
 
 corpus (download + caption + mix) -> expert features with the TypeScript serving code (`earshot features`)
--> copy check against the evaluation clips -> word vectors -> train CE -> export models/default + parity fixture
--> `earshot eval` on modsounds-dev.
+-> copy check against the evaluation clips -> word vectors -> train CE once per seed -> export models/default (the
+seeds' runs as one ensemble) -> `earshot eval` on modsounds-dev.
 Each step is skipped when its output is already cached (delete training/cache to start from nothing).
 
-  /usr/bin/python3 -m earshot_train.pipeline [--fresh] [--epochs N] [--seed S] [--arch CE|MoEE]
+  /usr/bin/python3 -m earshot_train.pipeline [--fresh] [--epochs N] [--seeds 0,1,2] [--arch CE|MoEE]
 """
 
 import argparse
@@ -41,7 +41,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--fresh", action="store_true", help="delete training/cache first")
     ap.add_argument("--epochs", type=int, default=20)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seeds", default="0,1,2", help="one run per seed; several are exported as one ensemble")
     ap.add_argument("--arch", default="CE")
     ap.add_argument("--version", default=None)
     args = ap.parse_args()
@@ -75,22 +75,24 @@ def main() -> None:
     if not (CACHE / "text" / "vectors.f16").exists():
         subprocess.run(["/usr/bin/python3", "-m", "earshot_train.text"], cwd=TRAINING, check=True)
 
-    step("train", started)
-    name = f"default-{args.arch.lower()}-s{args.seed}"
-    train(train_parser().parse_args(["--name", name, "--arch", args.arch, "--seed", str(args.seed),
-                                     "--epochs", str(args.epochs)]))
+    names = []
+    for seed in args.seeds.split(","):
+        step(f"train (seed {seed})", started)
+        names.append(f"default-{args.arch.lower()}-s{seed}")
+        train(train_parser().parse_args(["--name", names[-1], "--arch", args.arch, "--seed", seed,
+                                         "--epochs", str(args.epochs)]))
 
     step("export", started)
     from .export import export
 
     version = args.version or time.strftime("%Y.%m.%d-1", time.gmtime())
-    export(name, BUNDLE, version)
+    export(names, BUNDLE, version)
 
     step("eval (earshot eval CLI)", started)
     res = subprocess.run(["pnpm", "--silent", "earshot", "eval", "--manifest", str(EVAL_DIR / "manifest.csv"),
                           "--model", str(BUNDLE), "--json"], cwd=ROOT, capture_output=True, text=True)
     if res.returncode == 0:
-        (TRAINING / "runs" / name / "ts-eval.json").write_text(res.stdout)
+        (TRAINING / "runs" / "default-ts-eval.json").write_text(res.stdout)
         print(res.stdout.strip())
     else:
         print(f"earshot eval failed ({res.returncode}): {res.stderr.strip()[-500:]}")
