@@ -192,4 +192,38 @@ describe("embedded PGlite database", () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("serves concurrent clients' parameterised queries and transactions, and a failed query hangs nothing", async () => {
+    // Several processes (API, worker, CLI) share the embedded server; their Parse/Bind/Execute/Sync sequences used
+    // to interleave ("unnamed prepared statement does not exist") and the first failure stopped the server's queue.
+    const dir = await mkdtemp(path.join(os.tmpdir(), "earshot-pglite-"));
+    const embedded = await startEmbeddedDatabase(dir, 0);
+    const pools = [createPool(embedded.url, 4), createPool(embedded.url, 4)];
+    try {
+      const bad = pools[0]!.query("SELECT $1::int AS n", ["not a number"]);
+      await expect(bad).rejects.toThrow(/invalid input syntax/);
+      const work = pools.flatMap((pool, p) =>
+        Array.from({ length: 40 }, async (_, i) => {
+          if (i % 4 === 0) {
+            const c = await pool.connect();
+            try {
+              await c.query("BEGIN");
+              const { rows } = await c.query("SELECT $1::int + $2::int AS n", [i, p]);
+              await c.query("COMMIT");
+              return rows[0].n;
+            } finally {
+              c.release();
+            }
+          }
+          const { rows } = await pool.query("SELECT $1::int + $2::int AS n", [i, p]);
+          return rows[0].n;
+        }),
+      );
+      expect(await Promise.all(work)).toEqual(pools.flatMap((_, p) => Array.from({ length: 40 }, (_, i) => i + p)));
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+      await embedded.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
