@@ -86,8 +86,11 @@ def example_audio(cfgs: list[ExpertConfig], lengths=(40, 23)) -> list[torch.Tens
 
 
 def export_towers(model: RetrievalModel, out: Path, vocab: Path, vectors: Path) -> WordVectors:
-    """Writes audio_tower.onnx, text_tower.onnx and text/ into out; -> the bundle's word vectors."""
+    """Writes audio_tower.onnx, text_tower.onnx (weights rounded to and stored as float16: the model is changed
+    in place, so whatever evaluates it afterwards sees the bundle's values) and text/ into out; -> the bundle's word
+    vectors."""
     model.eval()
+    round_to_half(model)
     experts = model.cfg.experts
     out.mkdir(parents=True, exist_ok=True)
     (out / "text").mkdir(exist_ok=True)
@@ -109,7 +112,7 @@ def export_towers(model: RetrievalModel, out: Path, vocab: Path, vectors: Path) 
                       str(out / "text_tower.onnx"), input_names=["words", "words_mask"], output_names=text_out,
                       dynamic_axes=dyn, opset_version=OPSET, do_constant_folding=True)
     for f in ("audio_tower.onnx", "text_tower.onnx"):
-        onnx.checker.check_model(onnx.load(str(out / f)))
+        store_half(out / f)  # also checks the model
     model.eval()  # the exporter restores the wrappers' (training) mode on the shared submodules
     return words
 
@@ -169,26 +172,22 @@ def export(runs: list[str], out: Path, version: str) -> Path:
     from .ensemble import Ensemble
     from .train import eval_set, evaluate
 
-    loaded = [load_run(TRAINING / "runs" / r) for r in runs]
-    model = Ensemble([m for m, _ in loaded]).eval() if len(runs) > 1 else loaded[0][0]
-    cfg = loaded[0][1]
-    round_to_half(model)
+    members = [load_run(TRAINING / "runs" / r)[0] for r in runs]
+    model = Ensemble(members).eval() if len(members) > 1 else members[0]
     words = export_towers(model, out, CACHE / "text" / "vocab.txt", CACHE / "text" / "vectors.f16")
-    for f in ("audio_tower.onnx", "text_tower.onnx"):
-        store_half(out / f)
-    members = [json.loads((TRAINING / "runs" / r / "metrics.json").read_text()) for r in runs]
+    metrics = [json.loads((TRAINING / "runs" / r / "metrics.json").read_text()) for r in runs]
     store, ids, texts = eval_set()
     evaluated = evaluate(model, words, store, ids, texts)
     provenance = json.loads((CACHE / "corpus" / "provenance.json").read_text())
-    manifest = base_manifest(model, "earshot-ce" if cfg["architecture"] == "CE" else "earshot-moee", version,
+    manifest = base_manifest(model, "earshot-ce" if model.cfg.architecture == "CE" else "earshot-moee", version,
                              len(words.words))
-    first = members[0]
+    first = metrics[0]
     manifest["training"] = {
-        "runs": runs, "seeds": [m["seed"] for m in members],
+        "runs": runs, "seeds": [m["seed"] for m in metrics],
         "ensemble": f"{len(runs)} runs, embeddings concatenated per expert, mixture weights averaged"
         if len(runs) > 1 else None,
         "trainItems": first["trainItems"], "epochs": first["epochs"], "hyper": first["hyper"],
-        "params": sum(m["params"] for m in members), "trainSeconds": sum(m["trainSeconds"] or 0 for m in members),
+        "params": sum(m["params"] for m in metrics), "trainSeconds": sum(m["trainSeconds"] or 0 for m in metrics),
         "weightsDtype": f"float16 (initializers of {HALF_MIN_ELEMENTS}+ elements)",
         "torch": torch.__version__, "onnx": onnx.__version__,
         "corpus": {k: provenance[k] for k in ("clips", "mixtures", "labels", "hours", "evaluationSetExcluded")},
@@ -232,7 +231,6 @@ def parity_fixture() -> None:
     from .ensemble import Ensemble
 
     model = Ensemble([random_member(3), random_member(4)]).eval()
-    round_to_half(model)
     # Small vocabulary: the parity texts' words plus the 300 most frequent words.
     full = WordVectors(CACHE / "text" / "vocab.txt", CACHE / "text" / "vectors.f16", 24)
     keep = list(dict.fromkeys(full.words[:300] + [t for s in PARITY_TEXTS for t in tokenize(s) if t in full.index]))
@@ -242,8 +240,6 @@ def parity_fixture() -> None:
     full.matrix[[full.index[w] for w in keep]].astype("<f2").tofile(tmp / "vectors.f16")
     out = FIXTURE.parent / "bundle"
     words = export_towers(model, out, tmp / "vocab.txt", tmp / "vectors.f16")
-    for f in ("audio_tower.onnx", "text_tower.onnx"):
-        store_half(out / f)
     shutil.rmtree(tmp)
     manifest = base_manifest(model, "earshot-parity-fixture", "fixture-2", len(words.words))
     manifest["training"] = {"note": "random weights (two members, float16-stored); only for the ORT-vs-PyTorch parity test"}

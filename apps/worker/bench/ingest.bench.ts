@@ -145,14 +145,13 @@ function longRecordings(decoded: Float32Array[], seconds: number): Float32Array[
  * depend on what else the machine runs, so it gives the ceiling on idle cores.
  */
 function cpuSeconds(): number {
-  const f = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
-  // Fields after the command: utime=12, stime=13, cutime=14, cstime=15 (0-based here), in clock ticks (100/s).
-  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0) / 100;
+  return procCpuSeconds(process.pid);
 }
 
 /** CPU seconds of one process and its reaped children (the worker's sox/ffmpeg runs), from /proc. */
 function procCpuSeconds(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  // Fields after the command: utime=12, stime=13, cutime=14, cstime=15 (0-based here), in clock ticks (100/s).
   return [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0) / 100;
 }
 
