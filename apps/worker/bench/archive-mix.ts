@@ -2,7 +2,7 @@
 // per wall second" is measured on the mix an archive actually holds. Lengths are drawn (seeded) from the `secs`
 // column of the BBC Sound Effects catalogue (16,011 entries: median 60 s, mean 108 s, p10 11 s, p90 281 s); the
 // audio is real modsounds-dev audio, clips back to back, written as 44.1 kHz 16-bit stereo WAV (a common format for
-// archive masters). Files over 32 MB (~190 s) then take ffmpeg's streamed path in the worker, shorter ones sox's.
+// archive masters). The worker decodes them all with sox (files up to 256 MB, 20 min; see packages/audio/src/sox.ts).
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { decodeAudio, encodeWav } from "@earshot/audio";

@@ -10,6 +10,13 @@ export {
   type StreamInfo,
 } from "./decode.ts";
 export { AudioError, type AudioErrorCode, isAudioError } from "./errors.ts";
+export {
+  computeStftFrontends,
+  isStftFrontend,
+  STFT_FRONTENDS,
+  type StftFeatures,
+  type StftFrontend,
+} from "./frontends.ts";
 export { type Levels, measureLevels } from "./levels.ts";
 export {
   type LogMel,

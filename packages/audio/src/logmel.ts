@@ -1,5 +1,5 @@
 import { applyBands, melBands, packBands } from "./mel.ts";
-import { forEachMagnitudeBlock, frameCount, HOP_SAMPLES, SPECTRUM_BINS } from "./stft.ts";
+import { forEachMagnitudeBlock, frameCount, HOP_SAMPLES, type MagnitudeSink, SPECTRUM_BINS } from "./stft.ts";
 
 export const VGGISH_BANDS = 64;
 export const VGGISH_EXAMPLE_FRAMES = 96;
@@ -20,17 +20,23 @@ const vggishBands = packBands(melBands(SPECTRUM_BINS, 16000, VGGISH_BANDS, 125, 
  * bands 125–7500 Hz, log(mel + 0.01). Frames lie fully inside the signal (no padding).
  */
 export function logMelVggish(pcm16k: Float32Array): LogMel {
-  const frames = frameCount(pcm16k.length);
+  const { result, sink } = logMelSink(frameCount(pcm16k.length));
+  forEachMagnitudeBlock(pcm16k, sink);
+  return result;
+}
+
+/** logMelVggish as a sink of forEachMagnitudeBlock, to share one STFT pass with other frontends. */
+export function logMelSink(frames: number): { result: LogMel; sink: MagnitudeSink } {
   const data = new Float32Array(frames * VGGISH_BANDS);
   const mel = new Float64Array(VGGISH_BANDS);
-  forEachMagnitudeBlock(pcm16k, (first, count, mag) => {
+  const sink: MagnitudeSink = (first, count, mag) => {
     for (let f = 0; f < count; f++) {
       applyBands(mag, vggishBands, mel, f * SPECTRUM_BINS);
       const row = (first + f) * VGGISH_BANDS;
       for (let b = 0; b < VGGISH_BANDS; b++) data[row + b] = Math.log(mel[b]! + VGGISH_LOG_OFFSET);
     }
-  });
-  return { data, frames, bands: VGGISH_BANDS };
+  };
+  return { result: { data, frames, bands: VGGISH_BANDS }, sink };
 }
 
 export interface VggishExamples {

@@ -24,18 +24,15 @@ const spectrum: number[] = fft.createComplexArray();
 const hann = periodicHann(WINDOW_SAMPLES);
 const frameBuf = new Float64Array(FFT_SIZE); // samples 400..511 stay zero: the FFT's zero padding
 
-/** Frames per block when a spectrogram is too long to keep whole (bounded memory: 2 MB). */
-const BLOCK_FRAMES = 1024;
 /**
- * Inputs up to this many frames (~655 s) keep their whole magnitude spectrogram (at most 135 MB) for the life of
- * the PCM array, so the log-mel and the spectral descriptors of one clip share one STFT: the model computes both,
- * one after the other, on the same array. The limit covers the largest chunk the ingest worker sends (640 s plus
- * one 10 s window and the 5 s overlap): most of an archive's audio is in such long recordings, and computing their
- * STFT twice cost the two front-ends ~25 % more CPU (docs/benchmarks.md, "Issue #5"). Longer inputs (whole files of
- * hours decoded in one piece) are computed per block, once per frontend, to keep memory bounded.
+ * Frames per block: 256 frames of 257 float64 magnitudes are 0.5 MB, which stays in a core's cache while every
+ * frontend reads it. Keeping a whole clip's spectrogram instead (135 MB for 655 s) and reading it once per
+ * frontend measured ~20 % slower for log-mel + descriptors together, besides the memory (docs/decisions.md).
  */
-export const SHARED_MAX_FRAMES = 1 << 16;
-const shared = new WeakMap<Float32Array, Float64Array>();
+const BLOCK_FRAMES = 256;
+
+/** Receives consecutive blocks of the magnitude spectrogram: frames first..first+count-1, row-major [count][257]. */
+export type MagnitudeSink = (firstFrame: number, count: number, magnitude: Float64Array) => void;
 
 /** |rfft| of frames first..first+count-1 of the Hann-windowed signal, row-major [count][257], into out. */
 function magnitudes(pcm: Float32Array, first: number, count: number, out: Float64Array): void {
@@ -53,31 +50,18 @@ function magnitudes(pcm: Float32Array, first: number, count: number, out: Float6
 }
 
 /**
- * Calls fn(firstFrame, count, magnitude) over consecutive blocks of frames covering the signal; `magnitude` holds
- * |rfft| of each Hann-windowed frame (257 bins, row-major [count][257]). The array must not be changed by fn,
- * nor the PCM changed between frontend calls (a short clip's spectrogram is kept with it and reused).
+ * One STFT pass for any number of frontends: computes |rfft| of each Hann-windowed frame (257 bins) block by
+ * block and hands every block to each sink in turn, so frontends computed together share the spectrum without
+ * holding all of it. Sinks must not change the array. Returns the number of frames.
  */
-export function forEachMagnitudeBlock(
-  pcm: Float32Array,
-  fn: (firstFrame: number, count: number, magnitude: Float64Array) => void,
-): number {
+export function forEachMagnitudeBlock(pcm: Float32Array, ...sinks: MagnitudeSink[]): number {
   const frames = frameCount(pcm.length);
   if (frames === 0) return 0;
-  if (frames <= SHARED_MAX_FRAMES) {
-    let mag = shared.get(pcm);
-    if (!mag || mag.length !== frames * SPECTRUM_BINS) {
-      mag = new Float64Array(frames * SPECTRUM_BINS);
-      magnitudes(pcm, 0, frames, mag);
-      shared.set(pcm, mag);
-    }
-    fn(0, frames, mag);
-    return frames;
-  }
-  const block = new Float64Array(BLOCK_FRAMES * SPECTRUM_BINS);
+  const block = new Float64Array(Math.min(BLOCK_FRAMES, frames) * SPECTRUM_BINS);
   for (let first = 0; first < frames; first += BLOCK_FRAMES) {
     const count = Math.min(BLOCK_FRAMES, frames - first);
     magnitudes(pcm, first, count, block);
-    fn(first, count, block);
+    for (const sink of sinks) sink(first, count, block);
   }
   return frames;
 }

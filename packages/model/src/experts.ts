@@ -4,9 +4,17 @@
 // An expert is a frontend — vggish_logmel, spectral_descriptors, speech_embedding — optionally followed by its own
 // ONNX model (`onnx`, e.g. a VGGish or PANNs network) run by packages/audio's OnnxExpert on that frontend's frames.
 import path from "node:path";
-import { logMelVggish, OnnxExpert, SpeechEmbedding, spectralDescriptors, WINDOW_SAMPLES } from "@earshot/audio";
+import {
+  computeStftFrontends,
+  isStftFrontend,
+  OnnxExpert,
+  SpeechEmbedding,
+  type StftFeatures,
+  type StftFrontend,
+  WINDOW_SAMPLES,
+} from "@earshot/audio";
 import { ModelError } from "./errors.ts";
-import type { BundleManifest, ExpertSpec } from "./manifest.ts";
+import type { ExpertSpec } from "./manifest.ts";
 import { onnxOptions, type SessionOptions } from "./onnx.ts";
 
 export const FRONTENDS = ["vggish_logmel", "spectral_descriptors", "speech_embedding"] as const;
@@ -52,11 +60,15 @@ export async function loadOnnxFrontends(
   return out;
 }
 
-/** Runs one expert's frontend over a whole clip (padded with silence to one STFT frame if shorter). */
+/**
+ * Runs one expert's frontend over a whole clip (padded with silence to one STFT frame if shorter). `stft` holds
+ * STFT frontends already computed for this clip (computeExpertInputs computes all its experts' in one pass).
+ */
 export async function computeExpertInput(
   clip: Float32Array,
   expert: FrontendSpec,
   models?: OnnxFrontends,
+  stft: StftFeatures = {},
 ): Promise<FeatureSequence> {
   const pcm16k = padToOneFrame(clip);
   let seq: FeatureSequence;
@@ -65,10 +77,10 @@ export async function computeExpertInput(
     if (!model) throw new ModelError("UNKNOWN_FRONTEND", `expert ${expert.name}: its model is not loaded`);
     seq = await model.run(pcm16k);
   } else if (expert.frontend === "vggish_logmel") {
-    const m = logMelVggish(pcm16k);
+    const m = stft.vggish_logmel ?? computeStftFrontends(pcm16k, ["vggish_logmel"]).vggish_logmel!;
     seq = { data: m.data, frames: m.frames, dims: m.bands, hopS: 0.01 };
   } else if (expert.frontend === "spectral_descriptors") {
-    const s = spectralDescriptors(pcm16k);
+    const s = stft.spectral_descriptors ?? computeStftFrontends(pcm16k, ["spectral_descriptors"]).spectral_descriptors!;
     seq = { data: s.data, frames: s.frames, dims: s.dims, hopS: s.hopS };
   } else {
     throw new ModelError("UNKNOWN_FRONTEND", `expert ${expert.name}: unknown frontend ${String(expert.frontend)}`);
@@ -91,14 +103,20 @@ export function padToOneFrame(pcm16k: Float32Array): Float32Array {
   return out;
 }
 
-/** Feature sequences of every expert in the manifest, in manifest order. */
+/** Feature sequences of every expert in the manifest, in manifest order; one STFT pass serves all STFT frontends. */
 export async function computeExpertInputs(
-  pcm16k: Float32Array,
-  manifest: Pick<BundleManifest, "experts">,
+  clip: Float32Array,
+  manifest: { experts: FrontendSpec[] },
   models?: OnnxFrontends,
 ): Promise<FeatureSequence[]> {
+  const pcm16k = padToOneFrame(clip);
+  const names = manifest.experts.filter((e) => !e.onnx).map((e) => e.frontend as string);
+  const stft = computeStftFrontends(
+    pcm16k,
+    names.filter((n): n is StftFrontend => isStftFrontend(n)),
+  );
   const out: FeatureSequence[] = [];
-  for (const e of manifest.experts) out.push(await computeExpertInput(pcm16k, e, models));
+  for (const e of manifest.experts) out.push(await computeExpertInput(pcm16k, e, models, stft));
   return out;
 }
 

@@ -1,12 +1,12 @@
 // The training feature cache: every expert's input sequence for a list of clips, computed by the serving code
-// (decodeAudio + computeExpertInput) and written as flat float32 files numpy can memory-map.
+// (decodeAudio + computeExpertInputs) and written as flat float32 files numpy can memory-map.
 // Format: CONTRACTS.md "Feature cache".
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { decodeAudio, isAudioError, MODEL_SAMPLE_RATE } from "@earshot/audio";
-import { computeExpertInput, type FeatureSequence, type FrontendSpec, type OnnxFrontends } from "./experts.ts";
+import { computeExpertInputs, type FeatureSequence, type FrontendSpec, type OnnxFrontends } from "./experts.ts";
 
 export const FEATURE_CACHE_FORMAT = "earshot-features/1";
 
@@ -87,7 +87,7 @@ export async function writeFeatureCache(opts: {
     };
     const seqs: FeatureSequence[] = [];
     try {
-      for (const e of experts) seqs.push(await computeExpertInput(decoded.pcm, e, opts.onnx));
+      seqs.push(...(await computeExpertInputs(decoded.pcm, { experts }, opts.onnx)));
     } catch (err) {
       failed.push({ id: clip.id, file: clip.file, code: "FEATURES_FAILED", message: (err as Error).message });
       continue;
