@@ -44,7 +44,7 @@ const { values: args } = parseArgs({
 });
 const DATA = path.join(repoRoot, "../shared/data");
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const CONCURRENCY = Number(args.concurrency ?? 2);
+const CONCURRENCY = Number(args.concurrency ?? 3); // the worker's default (WORKER_CONCURRENCY)
 const MIX_FILES = Number(args.mix ?? 60);
 const MIX_SEED = Number(args.seed ?? 5);
 /** Longest recording in the mix: the catalogue runs to 1607 s, but files over 600 s hold under 1 % of its audio. */

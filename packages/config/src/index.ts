@@ -49,8 +49,11 @@ const schema = z.object({
   STORAGE_DIR: z.string().min(1).optional(),
   /** BullMQ key prefix, so several installations (or tests) can share one Redis. */
   QUEUE_PREFIX: z.string().min(1).default("earshot"),
-  /** Ingest jobs one worker process runs at once. */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Ingest jobs one worker process runs at once. 3 on 2 cores: a job decodes its whole file (sox) before it waits
+   * on the embedder, and a third job keeps a core decoding meanwhile (docs/decisions.md).
+   */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
   /** Worker's /healthz + /metrics port (it has no other HTTP server); 0 = any free port. */
   WORKER_METRICS_PORT: port.default(4200),
   /** Host the worker's /healthz + /metrics listen on ("0.0.0.0" in containers). */
