@@ -34,8 +34,9 @@ export interface DecodeOptions extends ProbeOptions {
   /** Called once, before the first chunk, with what the decoder read from the header (saves a probeAudio call). */
   onInfo?: (info: StreamInfo) => void;
   /**
-   * Short WAV/FLAC/Ogg Vorbis files are decoded by sox, a fifth of ffmpeg's per-file CPU (src/sox.ts), unless
-   * this is false (ffmpeg for everything, e.g. to compare). Files sox does not decode cleanly go to ffmpeg anyway.
+   * WAV/FLAC/Ogg Vorbis files up to 20 min are decoded by sox (src/sox.ts: a fifth of ffmpeg's CPU on a short clip,
+   * about two thirds of it per minute of a long one) unless this is false (ffmpeg for everything, e.g. to compare).
+   * Files sox does not decode cleanly go to ffmpeg anyway.
    */
   fastPath?: boolean;
 }
