@@ -7,10 +7,11 @@ import path from "node:path";
 import {
   computeStftFrontends,
   isStftFrontend,
+  logMelVggish,
   OnnxExpert,
   SpeechEmbedding,
   type StftFeatures,
-  type StftFrontend,
+  spectralDescriptors,
   WINDOW_SAMPLES,
 } from "@earshot/audio";
 import { ModelError } from "./errors.ts";
@@ -77,10 +78,10 @@ export async function computeExpertInput(
     if (!model) throw new ModelError("UNKNOWN_FRONTEND", `expert ${expert.name}: its model is not loaded`);
     seq = await model.run(pcm16k);
   } else if (expert.frontend === "vggish_logmel") {
-    const m = stft.vggish_logmel ?? computeStftFrontends(pcm16k, ["vggish_logmel"]).vggish_logmel!;
+    const m = stft.vggish_logmel ?? logMelVggish(pcm16k);
     seq = { data: m.data, frames: m.frames, dims: m.bands, hopS: 0.01 };
   } else if (expert.frontend === "spectral_descriptors") {
-    const s = stft.spectral_descriptors ?? computeStftFrontends(pcm16k, ["spectral_descriptors"]).spectral_descriptors!;
+    const s = stft.spectral_descriptors ?? spectralDescriptors(pcm16k);
     seq = { data: s.data, frames: s.frames, dims: s.dims, hopS: s.hopS };
   } else {
     throw new ModelError("UNKNOWN_FRONTEND", `expert ${expert.name}: unknown frontend ${String(expert.frontend)}`);
@@ -110,10 +111,10 @@ export async function computeExpertInputs(
   models?: OnnxFrontends,
 ): Promise<FeatureSequence[]> {
   const pcm16k = padToOneFrame(clip);
-  const names = manifest.experts.filter((e) => !e.onnx).map((e) => e.frontend as string);
+  // An ONNX expert computes its own frontend inside OnnxExpert; the rest share one STFT pass.
   const stft = computeStftFrontends(
     pcm16k,
-    names.filter((n): n is StftFrontend => isStftFrontend(n)),
+    manifest.experts.flatMap((e) => (!e.onnx && isStftFrontend(e.frontend) ? [e.frontend] : [])),
   );
   const out: FeatureSequence[] = [];
   for (const e of manifest.experts) out.push(await computeExpertInput(pcm16k, e, models, stft));
