@@ -21,7 +21,7 @@ class FeatureStore:
         self.arrays = {}
         for name in experts:
             dims = self.meta[name]["dims"]
-            raw = np.memmap(folder / f"{name}.f32", dtype="<f4", mode="r")
+            raw = np.memmap(folder / self.meta[name]["file"], dtype="<f4", mode="r")
             self.arrays[name] = raw.reshape(-1, dims)
 
     def frames(self, clip_id: str, expert: str, start_s: float = 0.0, end_s: float | None = None,

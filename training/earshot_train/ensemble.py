@@ -66,7 +66,7 @@ def main() -> None:
     ap.add_argument("--runs", required=True, help="comma-separated training/runs names")
     args = ap.parse_args()
     model = Ensemble([load_run(TRAINING / "runs" / r)[0] for r in args.runs.split(",")]).eval()
-    store, ids, texts = eval_set()
+    store, ids, texts = eval_set([e.name for e in model.cfg.experts])
     res = evaluate(model, word_vectors(), store, ids, texts)
     print(json.dumps({"runs": args.runs, "t2a": res["t2a"], "a2t": res["a2t"]}))
 

@@ -1,4 +1,4 @@
-"""Exports a trained run as an Earshot model bundle (see CONTRACTS.md "Model bundle") and writes the parity fixture.
+"""Exports a trained run as an Earshot model bundle (packages/model/README.md "Model bundle") and writes the parity fixture.
 
   /usr/bin/python3 -m earshot_train.export --run ce-s0[,ce-s1,...] [--out models/default] [--version 2026.11.25-1]
 
@@ -176,7 +176,7 @@ def export(runs: list[str], out: Path, version: str) -> Path:
     model = Ensemble(members).eval() if len(members) > 1 else members[0]
     words = export_towers(model, out, CACHE / "text" / "vocab.txt", CACHE / "text" / "vectors.f16")
     metrics = [json.loads((TRAINING / "runs" / r / "metrics.json").read_text()) for r in runs]
-    store, ids, texts = eval_set()
+    store, ids, texts = eval_set([e.name for e in model.cfg.experts])
     evaluated = evaluate(model, words, store, ids, texts)
     provenance = json.loads((CACHE / "corpus" / "provenance.json").read_text())
     manifest = base_manifest(model, "earshot-ce" if model.cfg.architecture == "CE" else "earshot-moee", version,

@@ -21,7 +21,7 @@ def main() -> None:
     args = ap.parse_args()
     run_dir = TRAINING / "runs" / args.run
     model, cfg = load_run(run_dir)
-    store, ids, texts = eval_set()
+    store, ids, texts = eval_set([e.name for e in model.cfg.experts])
     res = evaluate(model, word_vectors(), store, ids, texts)
     path = run_dir / "metrics.json"
     metrics = json.loads(path.read_text()) if path.exists() else {

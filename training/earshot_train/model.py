@@ -18,13 +18,14 @@ from torch import nn
 @dataclass
 class ExpertConfig:
     name: str
-    frontend: str  # packages/audio frontend name, see CONTRACTS.md
+    frontend: str  # packages/audio frontend name (packages/model/README.md "Model bundle")
     input_dim: int
     hop_s: float = 0.01
     max_frames: int = 1000
     embed_dim: int = 256
     clusters: int = 16
     encoder: str = "cnn2d"  # "cnn2d" (log-mel image) or "conv1d" (descriptor sequence)
+    pool: int = 4  # frames averaged before the encoder (10 ms frontends -> 40 ms)
 
 
 @dataclass
@@ -143,13 +144,15 @@ class ExpertBranch(nn.Module):
         self.encoder = Cnn2dEncoder(cfg.input_dim) if cfg.encoder == "cnn2d" else Conv1dEncoder(cfg.input_dim)
         self.vlad = NetVLAD(self.encoder.out_dim, cfg.clusters)
         self.out_dim = self.vlad.out_dim
+        self.pool = cfg.pool
         self.spec_augment = False  # set by train.py; never part of the exported tower
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         x = (x - self.mean) / self.std * mask.unsqueeze(2)
         if self.training and self.spec_augment:
             x = spec_augment(x, mask)
-        x, mask = masked_time_pool(x, mask, POOL)
+        if self.pool > 1:
+            x, mask = masked_time_pool(x, mask, self.pool)
         h, m = self.encoder(x, mask)
         return self.vlad(h, m)
 
@@ -170,9 +173,6 @@ def spec_augment(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         at = (torch.rand(b, 1) * (length - span + 1)).long()
         drop = drop | ((frames >= at) & (frames < at + span)).unsqueeze(2)
     return x.masked_fill(drop, 0.0)
-
-
-POOL = 4  # frontends hop 10 ms; the tower works at 40 ms, which keeps training affordable on two shared cores
 
 
 def masked_time_pool(x: torch.Tensor, mask: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:

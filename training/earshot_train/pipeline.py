@@ -6,6 +6,7 @@ seeds' runs as one ensemble) -> `earshot eval` on modsounds-dev.
 Each step is skipped when its output is already cached (delete training/cache to start from nothing).
 
   /usr/bin/python3 -m earshot_train.pipeline [--fresh] [--epochs N] [--seeds 0,1,2] [--arch CE|MoEE]
+                                             [--experts logmel,spectral[,speech]]
 """
 
 import argparse
@@ -14,27 +15,38 @@ import json
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 from .paths import BUNDLE, CACHE, EVAL_DIR, ROOT, TRAINING
-from .train import EXPERTS, parser as train_parser, train
+from .train import DEFAULT_EXPERTS, EXPERTS, parser as train_parser, train
 
 
 def step(name: str, started: float) -> None:
     print(f"[model:train] {name} (t={time.time() - started:.0f} s)", flush=True)
 
 
-def experts_json() -> str:
-    path = CACHE / "experts.json"
-    path.write_text(json.dumps([{"name": e.name, "frontend": e.frontend} for e in EXPERTS.values()]))
-    return str(path)
-
-
-def features(list_path, out_dir) -> None:
-    if (out_dir / "index.json").exists():
+def features(list_path: Path, out_dir: Path, experts: list[str]) -> None:
+    """Computes the experts' features of the clips once. An expert missing from an existing cache (one added with
+    --experts later) is computed into out_dir/<expert>/ and joined to the cache's index."""
+    index = json.loads((out_dir / "index.json").read_text()) if (out_dir / "index.json").exists() else None
+    missing = [e for e in experts if index is None or e not in index["experts"]]
+    if not missing:
         return
+    target = out_dir if index is None else out_dir / "-".join(missing)
+    spec = CACHE / "experts.json"
+    spec.write_text(json.dumps([{"name": e, "frontend": EXPERTS[e].frontend} for e in missing]))
     # `earshot features` (packages/model) runs the serving frontends exactly as the embedder does.
-    subprocess.run(["pnpm", "--silent", "earshot", "features", "--list", str(list_path), "--experts", experts_json(),
-                    "--out", str(out_dir), "--concurrency", "2"], cwd=ROOT, check=True)
+    subprocess.run(["pnpm", "--silent", "earshot", "features", "--list", str(list_path), "--experts", str(spec),
+                    "--out", str(target), "--concurrency", "2"], cwd=ROOT, check=True)
+    if index is None:
+        return
+    extra = json.loads((target / "index.json").read_text())
+    rows = {c["id"]: c for c in extra["clips"]}
+    for name, meta in extra["experts"].items():
+        index["experts"][name] = {**meta, "file": f"{target.name}/{meta['file']}"}
+    # A clip the new expert could not decode leaves the cache: training needs every expert of a clip.
+    index["clips"] = [{**c, **{n: rows[c["id"]][n] for n in missing}} for c in index["clips"] if c["id"] in rows]
+    (out_dir / "index.json").write_text(json.dumps(index))
 
 
 def main() -> None:
@@ -43,6 +55,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--seeds", default="0,1,2", help="one run per seed; several are exported as one ensemble")
     ap.add_argument("--arch", default="CE")
+    ap.add_argument("--experts", default=DEFAULT_EXPERTS, help=f"comma-separated, of: {', '.join(EXPERTS)}")
     ap.add_argument("--version", default=None)
     args = ap.parse_args()
     started = time.time()
@@ -64,8 +77,9 @@ def main() -> None:
             f.write(json.dumps({"id": r["file"], "path": str(EVAL_DIR / r["file"])}) + "\n")
 
     step("features (TypeScript frontends)", started)
-    features(CACHE / "eval" / "clips.jsonl", CACHE / "eval" / "features")
-    features(CACHE / "corpus" / "clips.jsonl", CACHE / "features")
+    experts = args.experts.split(",")
+    features(CACHE / "eval" / "clips.jsonl", CACHE / "eval" / "features", experts)
+    features(CACHE / "corpus" / "clips.jsonl", CACHE / "features", experts)
 
     step("leakage check (training clips that copy evaluation clips are dropped)", started)
     if not (CACHE / "corpus" / "leakage.json").exists():
@@ -79,8 +93,8 @@ def main() -> None:
     for seed in args.seeds.split(","):
         step(f"train (seed {seed})", started)
         names.append(f"default-{args.arch.lower()}-s{seed}")
-        train(train_parser().parse_args(["--name", names[-1], "--arch", args.arch, "--seed", seed,
-                                         "--epochs", str(args.epochs)]))
+        train(train_parser().parse_args(["--name", names[-1], "--arch", args.arch, "--experts", args.experts,
+                                         "--seed", seed, "--epochs", str(args.epochs)]))
 
     step("export", started)
     from .export import export

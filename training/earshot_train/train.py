@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from torch import nn
 
 from .data import TEMPLATES, FeatureStore, caption_for, load_corpus, pad_batch, segment_windows
 from .metrics import retrieval_metrics
@@ -32,7 +33,11 @@ torch.set_flush_denormal(True)  # denormal softmax tails made NetVLAD matmuls ~1
 EXPERTS = {
     "logmel": ExpertConfig("logmel", "vggish_logmel", 64, encoder="cnn2d", clusters=16),
     "spectral": ExpertConfig("spectral", "spectral_descriptors", 20, encoder="conv1d", clusters=8),
+    # Google's speech_embedding (openWakeWord's ONNX pair): 96-d per 80 ms, pretrained on far more audio than ours.
+    "speech": ExpertConfig("speech", "speech_embedding", 96, hop_s=0.08, max_frames=125, encoder="conv1d",
+                           clusters=8, pool=1),
 }
+DEFAULT_EXPERTS = "logmel,spectral"
 SEGMENT = {"windowS": 10.0, "hopS": 5.0}
 
 
@@ -50,15 +55,32 @@ def standardise(model: RetrievalModel, store: FeatureStore, ids: list[str]) -> N
         branch.std.copy_(torch.from_numpy(rows.std(0) + 1e-3))
 
 
+def warp(frames: np.ndarray, stretch: float, shift: int) -> np.ndarray:
+    """Feature-level augmentation: time stretch by nearest-frame resampling and, for log-mel, a shift along the
+    mel axis (about a pitch shift), the edge band repeated."""
+    n = max(1, round(len(frames) / stretch))
+    frames = frames[np.minimum((np.arange(n) * stretch).astype(int), len(frames) - 1)]
+    if shift:
+        frames = np.roll(frames, shift, axis=1)
+        if shift > 0:
+            frames[:, :shift] = frames[:, shift : shift + 1]
+        else:
+            frames[:, shift:] = frames[:, shift - 1 : shift]
+    return frames
+
+
 def audio_batch(store: FeatureStore, cfgs: list[ExpertConfig], items: list[tuple[str, float, float | None]],
-                rng: random.Random | None = None) -> list[torch.Tensor]:
+                rng: random.Random | None = None, warps: list[tuple[float, int]] | None = None) -> list[torch.Tensor]:
     """Tower inputs for (clip id, start, end) windows. With rng, windows longer than max_frames are cropped at a
-    random offset (training); otherwise the first max_frames are taken, as in serving."""
+    random offset (training); otherwise the first max_frames are taken, as in serving. warps: per item (stretch,
+    mel shift), applied to every expert alike (the shift to log-mel only)."""
     inputs = []
     for cfg in cfgs:
         seqs = []
-        for cid, s, e in items:
+        for k, (cid, s, e) in enumerate(items):
             f = store.frames(cid, cfg.name, s, e)
+            if warps:
+                f = warp(f, warps[k][0], warps[k][1] if cfg.encoder == "cnn2d" else 0)
             if len(f) > cfg.max_frames:
                 off = rng.randrange(len(f) - cfg.max_frames + 1) if rng else 0
                 f = f[off : off + cfg.max_frames]
@@ -106,10 +128,10 @@ def evaluate(model: RetrievalModel, words: WordVectors, store: FeatureStore, cli
     return out
 
 
-def eval_set() -> tuple[FeatureStore, list[str], list[list[str]]]:
+def eval_set(experts: list[str]) -> tuple[FeatureStore, list[str], list[list[str]]]:
     with open(EVAL_DIR / "manifest.csv", newline="") as f:
         rows = list(csv.DictReader(f))
-    store = FeatureStore(CACHE / "eval" / "features", list(EXPERTS))
+    store = FeatureStore(CACHE / "eval" / "features", experts)
     rows = [r for r in rows if r["file"] in store.clips]
     return store, [r["file"] for r in rows], [[r["label"]] for r in rows]
 
@@ -186,19 +208,21 @@ def train(args: argparse.Namespace) -> dict:
     phrases = sound_phrases(sorted({r["label"] for r in train_rows if r["kind"] != "mixture"})) if args.phrases else None
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.wd)
     sched = torch.optim.lr_scheduler.StepLR(opt, 1, gamma=0.95)
-    ev_store, ev_ids, ev_texts = eval_set()
+    ev_store, ev_ids, ev_texts = eval_set(experts)
     out_dir = TRAINING / "runs" / args.name
     out_dir.mkdir(parents=True, exist_ok=True)
     cfg = {"architecture": args.arch, "experts": [asdict(e) for e in model.cfg.experts],
            "word_dim": model.cfg.word_dim, "text_clusters": model.cfg.text_clusters, "max_tokens": model.cfg.max_tokens}
     (out_dir / "config.json").write_text(json.dumps(cfg, indent=1) + "\n")
     best, history, started = -1.0, [], time.time()
+    swa, swa_n = None, 0
     for epoch in range(args.epochs):
         model.train()
         losses = []
         for batch_idx in length_buckets(lengths, args.batch, rng):
             rows = [train_rows[j] for j in batch_idx]
-            audio = audio_batch(store, model.cfg.experts, [(r["id"], 0.0, None) for r in rows], rng)
+            warps = [(2 ** rng.uniform(-0.3, 0.3), rng.randint(-3, 3)) for _ in rows] if args.warp else None
+            audio = audio_batch(store, model.cfg.experts, [(r["id"], 0.0, None) for r in rows], rng, warps)
             captions = [caption_for(r, rng, phrases) for r in rows]
             if synonyms:
                 captions = [synonyms(c, rng) for c in captions]
@@ -224,6 +248,23 @@ def train(args: argparse.Namespace) -> dict:
         if score > best:
             best = score
             torch.save(model.state_dict(), out_dir / "model.pt")
+        if args.swa_from and epoch + 1 >= args.swa_from:
+            weights = {k: v.detach().clone() for k, v in model.named_parameters()}
+            if swa is None:
+                swa, swa_n = weights, 1
+            else:
+                swa_n += 1
+                for k, v in weights.items():
+                    swa[k] += (v - swa[k]) / swa_n
+    if swa is not None:
+        swa_val = finish_swa(model, swa, store, train_rows, lengths, words, rng, args, val_rows)
+        history.append({"swa": swa_n, "valGeom": swa_val})
+        if args.eval_every:
+            history[-1]["evalR10"] = evaluate(model, words, ev_store, ev_ids, ev_texts)["t2a"]["R10"]
+        print(json.dumps(history[-1]), flush=True)
+        if swa_val > best:
+            best = swa_val
+            torch.save(model.state_dict(), out_dir / "model.pt")
     model.load_state_dict(torch.load(out_dir / "model.pt"))
     final = evaluate(model, words, ev_store, ev_ids, ev_texts)
     result = {
@@ -234,7 +275,8 @@ def train(args: argparse.Namespace) -> dict:
         "hyper": {"lr": args.lr, "wd": args.wd, "batch": args.batch, "margin": args.margin, "optimizer": "AdamW",
                   "schedule": "StepLR x0.95 per epoch", "embedDim": args.embed_dim,
                   "textClusters": args.text_clusters, "dropout": args.dropout, "synonyms": args.synonyms,
-                  "specAugment": args.spec_augment, "phrases": args.phrases},
+                  "specAugment": args.spec_augment, "phrases": args.phrases, "warp": args.warp,
+                  "swaFrom": args.swa_from},
     }
     (out_dir / "metrics.json").write_text(json.dumps(result, indent=1) + "\n")
     t = final["t2a"]
@@ -243,11 +285,34 @@ def train(args: argparse.Namespace) -> dict:
     return result
 
 
+@torch.no_grad()
+def finish_swa(model: RetrievalModel, swa: dict, store: FeatureStore, train_rows: list[dict], lengths: list[int],
+               words: WordVectors, rng: random.Random, args: argparse.Namespace, val_rows: list[dict]) -> float:
+    """Loads the averaged weights, re-estimates batch-norm statistics over one pass of the training data (the
+    averaged weights never produced the running ones) and returns the validation score."""
+    for k, v in model.named_parameters():
+        v.copy_(swa[k])
+    bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm1d)]
+    for m in bns:
+        m.reset_running_stats()
+        m.momentum = None  # cumulative average over the pass
+    model.train()
+    for batch_idx in length_buckets(lengths, args.batch, rng):
+        rows = [train_rows[j] for j in batch_idx]
+        model.audio(*audio_batch(store, model.cfg.experts, [(r["id"], 0.0, None) for r in rows], rng))
+        w, m = words.batch([caption_for(r, rng) for r in rows])
+        model.text(torch.from_numpy(w), torch.from_numpy(m))
+    for m in bns:
+        m.momentum = 0.1
+    val = evaluate(model, words, store, [r["id"] for r in val_rows], [[r["label"]] for r in val_rows])
+    return val["t2a"]["geomR1R5R10"]
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", required=True)
     ap.add_argument("--arch", default="CE", choices=["CE", "MoEE"])
-    ap.add_argument("--experts", default="logmel,spectral")
+    ap.add_argument("--experts", default=DEFAULT_EXPERTS)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--fraction", type=float, default=1.0)
@@ -263,6 +328,10 @@ def parser() -> argparse.ArgumentParser:
                     help="mask random feature bands and time spans while training")
     ap.add_argument("--phrases", action=argparse.BooleanOptionalAction, default=False,
                     help="also caption single clips with what their source does, learned from the caption corpora")
+    ap.add_argument("--warp", action=argparse.BooleanOptionalAction, default=False,
+                    help="stretch clips in time (x0.81-1.23) and shift log-mel up to 3 bands while training")
+    ap.add_argument("--swa-from", type=int, default=0,
+                    help="also average the weights of every epoch from this one on (kept if validation prefers it)")
     ap.add_argument("--eval-every", type=int, default=0, help="also report modsounds-dev R@10 every N epochs")
     return ap
 

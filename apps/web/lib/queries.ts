@@ -272,7 +272,7 @@ export const START_REINDEX = /* GraphQL */ `
   }
 `;
 
-/** Asked for in helpers' CONTRACTS (13:18); the model page copes when the API does not have it yet. */
+/** The reindex job's state, polled by the admin model page while a reindex runs. */
 export const REINDEX_STATUS = /* GraphQL */ `
   query ReindexStatus {
     reindexStatus { jobId state progress error }

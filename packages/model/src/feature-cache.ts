@@ -1,6 +1,6 @@
 // The training feature cache: every expert's input sequence for a list of clips, computed by the serving code
 // (decodeAudio + computeExpertInputs) and written as flat float32 files numpy can memory-map.
-// Format: CONTRACTS.md "Feature cache".
+// Format: packages/model/README.md "`earshot features`".
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";

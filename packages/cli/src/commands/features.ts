@@ -1,4 +1,4 @@
-// `earshot features`: the training feature cache (format: CONTRACTS.md "Feature cache").
+// `earshot features`: the training feature cache (format: packages/model/README.md).
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import {
