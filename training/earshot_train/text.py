@@ -35,6 +35,24 @@ def caption_corpus_texts() -> list[str]:
     return texts
 
 
+def paraphrase_groups() -> list[list[str]]:
+    """Texts that describe one and the same recording: Clotho's five captions per file, AudioCaps' five per clip
+    (val/test), a SoundBible entry's title and caption. No audio; used to teach the text tower that paraphrases
+    of a sound belong together."""
+    groups: list[list[str]] = []
+    with open(CAPTIONS / "clotho" / "development.csv", newline="") as f:
+        groups += [[r[f"caption_{i}"] for i in range(1, 6)] for r in csv.DictReader(f)]
+    by_clip: dict[str, list[str]] = {}
+    for split in ("val", "test"):
+        with open(CAPTIONS / "audiocaps" / f"{split}.csv", newline="") as f:
+            for r in csv.DictReader(f):
+                by_clip.setdefault(r["youtube_id"], []).append(r["caption"])
+    groups += [g for g in by_clip.values() if len(g) > 1]
+    sb = json.loads((CAPTIONS / "soundbible" / "sb_final.json").read_text())
+    groups += [[r["title"], r["caption"]] for r in sb["data"] if r.get("title") and r.get("caption")]
+    return groups
+
+
 def build_vocab(extra_texts: list[str], out_dir: Path = CACHE / "text") -> tuple[Path, Path]:
     """Writes vocab.txt and vectors.f16 into out_dir; returns their paths."""
     glove = json.loads(GLOVE_JSON.read_text())

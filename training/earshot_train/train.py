@@ -23,7 +23,7 @@ from .data import TEMPLATES, FeatureStore, caption_for, load_corpus, pad_batch, 
 from .metrics import retrieval_metrics
 from .model import ExpertConfig, ModelConfig, RetrievalModel, max_margin_loss, similarity
 from .paths import CACHE, EVAL_DIR, TRAINING
-from .text import WordVectors, sound_phrases
+from .text import WordVectors, paraphrase_groups, sound_phrases
 from .tokenizer import tokenize
 
 torch.set_num_threads(2)
@@ -205,6 +205,7 @@ def train(args: argparse.Namespace) -> dict:
     params = sum(p.numel() for p in model.parameters())
     lengths = [store.clips[r["id"]][experts[0]][1] for r in train_rows]
     synonyms = Synonyms(words, [r["label"] for r in train_rows] + TEMPLATES, args.synonyms) if args.synonyms else None
+    paraphrases = paraphrase_groups() if args.paraphrase else None
     phrases = sound_phrases(sorted({r["label"] for r in train_rows if r["kind"] != "mixture"})) if args.phrases else None
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.wd)
     sched = torch.optim.lr_scheduler.StepLR(opt, 1, gamma=0.95)
@@ -232,6 +233,8 @@ def train(args: argparse.Namespace) -> dict:
             labels = [r["label"] for r in rows]
             same = torch.tensor([[a == b for b in labels] for a in labels])
             loss = max_margin_loss(similarity(t_emb, weights, a_emb), args.margin, same)
+            if paraphrases:
+                loss = loss + args.paraphrase * paraphrase_loss(model, words, paraphrases, rng, args)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -276,13 +279,26 @@ def train(args: argparse.Namespace) -> dict:
                   "schedule": "StepLR x0.95 per epoch", "embedDim": args.embed_dim,
                   "textClusters": args.text_clusters, "dropout": args.dropout, "synonyms": args.synonyms,
                   "specAugment": args.spec_augment, "phrases": args.phrases, "warp": args.warp,
-                  "swaFrom": args.swa_from},
+                  "swaFrom": args.swa_from, "paraphrase": args.paraphrase},
     }
     (out_dir / "metrics.json").write_text(json.dumps(result, indent=1) + "\n")
     t = final["t2a"]
     print(f"{args.name}: modsounds-dev t2a R1 {t['R1']:.1f} R10 {t['R10']:.1f} mAP10 {t['mAP10']:.1f} "
           f"(random R10 {final['random']['t2a']['R10']:.1f}) in {result['trainSeconds']} s", flush=True)
     return result
+
+
+def paraphrase_loss(model: RetrievalModel, words: WordVectors, groups: list[list[str]], rng: random.Random,
+                    args: argparse.Namespace) -> torch.Tensor:
+    """Max-margin ranking between two captions of the same recording (text against text, every expert's
+    embedding), the other pairs of the batch as negatives."""
+    pairs = [rng.sample(g, 2) for g in rng.sample(groups, args.batch)]
+    embs = []
+    for side in (0, 1):
+        w, m = words.batch([p[side] for p in pairs])
+        embs.append(model.text(torch.from_numpy(w), torch.from_numpy(m))[0])
+    sim = sum(a @ b.t() for a, b in zip(*embs)) / len(embs[0])
+    return max_margin_loss(sim, args.margin)
 
 
 @torch.no_grad()
@@ -330,6 +346,8 @@ def parser() -> argparse.ArgumentParser:
                     help="also caption single clips with what their source does, learned from the caption corpora")
     ap.add_argument("--warp", action=argparse.BooleanOptionalAction, default=False,
                     help="stretch clips in time (x0.81-1.23) and shift log-mel up to 3 bands while training")
+    ap.add_argument("--paraphrase", type=float, default=0.0,
+                    help="weight of a text-to-text ranking loss on paraphrases from the caption corpora")
     ap.add_argument("--swa-from", type=int, default=0,
                     help="also average the weights of every epoch from this one on (kept if validation prefers it)")
     ap.add_argument("--eval-every", type=int, default=0, help="also report modsounds-dev R@10 every N epochs")
