@@ -18,19 +18,30 @@ TOP_N = 50000
 WORD_DIM = 100
 
 
+def caption_rows(name: str) -> list[dict]:
+    """Rows of one caption corpus file under ../shared/data/captions (CSV, or SoundBible's JSON)."""
+    if name.endswith(".json"):
+        return json.loads((CAPTIONS / name).read_text())["data"]
+    with open(CAPTIONS / name, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+AUDIOCAPS = [f"audiocaps/{split}.csv" for split in ("train", "val", "test")]
+CLOTHO = "clotho/development.csv"
+CLOTHO_CAPTIONS = [f"caption_{i}" for i in range(1, 6)]
+BBC = "bbc/BBCSoundEffects.csv"
+SOUNDBIBLE = "soundbible/sb_final.json"
+
+
 def caption_corpus_texts() -> list[str]:
     texts: list[str] = []
-    for split in ("train", "val", "test"):
-        with open(CAPTIONS / "audiocaps" / f"{split}.csv", newline="") as f:
-            texts += [r["caption"] for r in csv.DictReader(f)]
-    with open(CAPTIONS / "clotho" / "development.csv", newline="") as f:
-        for r in csv.DictReader(f):
-            texts += [r[f"caption_{i}"] for i in range(1, 6)]
-    with open(CAPTIONS / "bbc" / "BBCSoundEffects.csv", newline="") as f:
-        for r in csv.DictReader(f):
-            texts += [r["description"], r["category"]]
-    sb = json.loads((CAPTIONS / "soundbible" / "sb_final.json").read_text())
-    for r in sb["data"]:
+    for name in AUDIOCAPS:
+        texts += [r["caption"] for r in caption_rows(name)]
+    for r in caption_rows(CLOTHO):
+        texts += [r[c] for c in CLOTHO_CAPTIONS]
+    for r in caption_rows(BBC):
+        texts += [r["description"], r["category"]]
+    for r in caption_rows(SOUNDBIBLE):
         texts += [r.get("title") or "", r.get("description") or "", r.get("caption") or ""]
     return texts
 
@@ -39,17 +50,13 @@ def paraphrase_groups() -> list[list[str]]:
     """Texts that describe one and the same recording: Clotho's five captions per file, AudioCaps' five per clip
     (val/test), a SoundBible entry's title and caption. No audio; used to teach the text tower that paraphrases
     of a sound belong together."""
-    groups: list[list[str]] = []
-    with open(CAPTIONS / "clotho" / "development.csv", newline="") as f:
-        groups += [[r[f"caption_{i}"] for i in range(1, 6)] for r in csv.DictReader(f)]
+    groups = [[r[c] for c in CLOTHO_CAPTIONS] for r in caption_rows(CLOTHO)]
     by_clip: dict[str, list[str]] = {}
-    for split in ("val", "test"):
-        with open(CAPTIONS / "audiocaps" / f"{split}.csv", newline="") as f:
-            for r in csv.DictReader(f):
-                by_clip.setdefault(r["youtube_id"], []).append(r["caption"])
+    for name in AUDIOCAPS[1:]:  # val and test: five captions per clip (train has one)
+        for r in caption_rows(name):
+            by_clip.setdefault(r["youtube_id"], []).append(r["caption"])
     groups += [g for g in by_clip.values() if len(g) > 1]
-    sb = json.loads((CAPTIONS / "soundbible" / "sb_final.json").read_text())
-    groups += [[r["title"], r["caption"]] for r in sb["data"] if r.get("title") and r.get("caption")]
+    groups += [[r["title"], r["caption"]] for r in caption_rows(SOUNDBIBLE) if r.get("title") and r.get("caption")]
     return groups
 
 

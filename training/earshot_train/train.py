@@ -80,7 +80,7 @@ def audio_batch(store: FeatureStore, cfgs: list[ExpertConfig], items: list[tuple
         for k, (cid, s, e) in enumerate(items):
             f = store.frames(cid, cfg.name, s, e)
             if warps:
-                f = warp(f, warps[k][0], warps[k][1] if cfg.encoder == "cnn2d" else 0)
+                f = warp(f, warps[k][0], warps[k][1] if cfg.frontend == "vggish_logmel" else 0)
             if len(f) > cfg.max_frames:
                 off = rng.randrange(len(f) - cfg.max_frames + 1) if rng else 0
                 f = f[off : off + cfg.max_frames]
@@ -252,12 +252,12 @@ def train(args: argparse.Namespace) -> dict:
             best = score
             torch.save(model.state_dict(), out_dir / "model.pt")
         if args.swa_from and epoch + 1 >= args.swa_from:
-            weights = {k: v.detach().clone() for k, v in model.named_parameters()}
+            snapshot = {k: v.detach().clone() for k, v in model.named_parameters()}
             if swa is None:
-                swa, swa_n = weights, 1
+                swa, swa_n = snapshot, 1
             else:
                 swa_n += 1
-                for k, v in weights.items():
+                for k, v in snapshot.items():
                     swa[k] += (v - swa[k]) / swa_n
     if swa is not None:
         swa_val = finish_swa(model, swa, store, train_rows, lengths, words, rng, args, val_rows)
