@@ -13,6 +13,7 @@ import hashlib
 import json
 import random
 import re
+import shutil
 import subprocess
 import tarfile
 import zipfile
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 from scipy.io import wavfile
 
+from .c4group import extract_group
 from .paths import CACHE, GLOVE_JSON
 
 SR = 16000
@@ -29,7 +31,7 @@ MAX_S = 10.0
 # Debian packages (bookworm) with descriptively named sound effects. Sizes checked with apt-cache show.
 DEBIAN_PACKAGES = [
     "0ad-data", "widelands-data", "supertuxkart-data", "hedgewars-data", "freedroidrpg-data", "lincity-ng-data",
-    "extremetuxracer-data", "frozen-bubble-data", "tuxpaint-data", "sound-icons", "sound-theme-freedesktop",
+    "extremetuxracer-data", "frozen-bubble-data", "tuxpaint-data", "sound-icons",
     # Added for sound classes the game packages lack: Tux Paint's stamp sounds (animals, household objects,
     # instruments) and Battle for Wesnoth's unit sounds (creatures, weapons, ambiences).
     "tuxpaint-stamps-default", "wesnoth-1.16-data",
@@ -40,8 +42,13 @@ DEBIAN_PACKAGES = [
     # Engines, rotors, rain and thunder (FlightGear's base sounds), platformer and cartoon-battle effects.
     "flightgear-data-base", "supertux-data", "warmux-data",
 ]
+# `--extended` adds these (+608 clips). They did not improve modsounds-dev retrieval (docs/model.md, "More labelled
+# audio"), so the default bundle is trained without them: OpenClonk's sound library (animals, doors, balloons, fuses,
+# materials hit and broken, weather; packed in a C4Group), MegaGlest's animals and weather, Flare's ambience loops,
+# footsteps and inventory sounds, Seven Kingdoms' weather, the freedesktop alert sounds (.oga).
+EXTENDED_PACKAGES = ["sound-theme-freedesktop", "openclonk-data", "megaglest-data", "flare-game", "7kaa-data"]
 NPM_SAMPLES = "supersonic-scsynth-samples@0.84.2"
-AUDIO_EXT = (".ogg", ".wav", ".flac", ".mp3")
+AUDIO_EXT = (".ogg", ".oga", ".wav", ".flac", ".mp3")
 MUSIC_PER_PACKAGE = 6
 VOICES_PER_PACKAGE = 60
 
@@ -70,6 +77,11 @@ ABBR = {
     "cembalo": "harpsichord", "violoncello": "cello", "cymbaly": "cymbals", "bzzt": "buzz", "noh": "gong",
     "ohh": "", "ahh": "", "hmm": "", "die": "dying",
 }
+# OpenClonk's folders that group sounds by kind rather than name their source.
+OPENCLONK_CATEGORIES = {"ocg", "animals", "clonk", "environment", "fire", "hits", "liquids", "objects", "structures",
+                        "ui", "action", "movement", "disasters", "materials", "weapons"}
+MEGAGLEST_SOURCES = {"wolf", "chicken", "sheep", "pig", "cow", "bull", "eagle", "hawk", "snake", "bee", "elephant",
+                     "owl", "rooster", "rain", "wind", "water", "anvil", "arrow"}
 REDECLIPSE_WEAPON_ACTIONS = {"primary": "fire", "secondary": "fire", "explode": "explosion", "reload": "reload"}
 CAMEL = re.compile(r"([a-z])([A-Z])")
 
@@ -153,6 +165,26 @@ def caption_for(pkg: str, rel: str, vocab: set[str]) -> tuple[str | None, str]:
             return "a robot voice speaks", "voice"
         if "tux_ingame_comments" in low:
             return "a man speaks", "voice"
+    if pkg == "sound-theme-freedesktop" and "audio-channel" in low:
+        return None, ""  # spoken speaker positions ("front left")
+    if pkg == "openclonk-data":
+        if "/music.ocg/" in low:
+            return "music playing", "music"
+        if "/skin/" in low:
+            return None, ""  # the Clonks' voice responses
+        # The sound's own folder names its source ("bat/chirp", "glass/glassbreak", "tree/chop") unless it is a
+        # category folder.
+        parent = parts[-2] if len(parts) > 1 and parts[-2] not in OPENCLONK_CATEGORIES else ""
+        words = words_of(f"{parent} {stem}", vocab)
+        return (" ".join(words[:4]) if words else None), "sfx"
+    if pkg == "megaglest-data":
+        # Most of its sounds are unit voice responses and attacks named after the unit ("daemon", "spearman");
+        # only the animals, weather and a few objects say what sounds.
+        # An animal's "ack" and "select" sounds are its calls.
+        words = [w for w in words_of(stem, vocab) if w not in ("ack", "select", "standing")]
+        return (" ".join(words[:4]) if words and words[0] in MEGAGLEST_SOURCES else None), "sfx"
+    if pkg == "flare-game" and "/npcs/" in low:
+        return None, ""  # merchants' spoken lines
     words = words_of(stem, vocab)
     if not words:
         # A bare number ("c_11.ogg"): the nearest parent folder that names something ("attack/fire") captions it.
@@ -176,11 +208,15 @@ def fetch_debian(pkg: str, root: Path) -> tuple[str, Path]:
     deb = found[-1]
     version = run(["dpkg-deb", "-f", str(deb), "Version"], text=True).stdout.strip()
     out = root / "pkgs" / pkg
-    if not (out / ".done").exists():
+    # The marker names what was extracted, so adding an audio extension re-extracts packages unpacked before.
+    marker = f"{version} {' '.join(AUDIO_EXT)}"
+    if not (out / ".done").exists() or (out / ".done").read_text() != marker:
+        shutil.rmtree(out, ignore_errors=True)
         out.mkdir(parents=True, exist_ok=True)
         tar = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE)
-        subprocess.run(
-            ["tar", "-x", "-C", str(out), "--wildcards", *[f"*{e}" for e in AUDIO_EXT], "*/copyright", "*.zip"],
+        subprocess.run(  # --ignore-case: Seven Kingdoms names its files FIRE.WAV
+            ["tar", "-x", "-C", str(out), "--wildcards", "--ignore-case", *[f"*{e}" for e in AUDIO_EXT],
+             "*/copyright", "*.zip", "*/Sound.ocg"],
             stdin=tar.stdout, check=False, capture_output=True,
         )
         tar.wait()
@@ -191,7 +227,10 @@ def fetch_debian(pkg: str, root: Path) -> tuple[str, Path]:
                     z.extract(info, out / "zip")
             for zf in out.rglob("*.zip"):
                 zf.unlink()
-        (out / ".done").write_text(version)
+        for group in out.rglob("Sound.ocg"):  # OpenClonk packs its sounds into one C4Group archive
+            extract_group(group, out / "ocg", AUDIO_EXT + ("authors.txt",))
+            group.unlink()
+        (out / ".done").write_text(marker)
     return version, out
 
 
@@ -214,6 +253,8 @@ def licence_summary(copyright_text: str) -> list[str]:
         found = ["GPL-2+ (free-text copyright file)"]
     elif not found and "GNU General Public License version 2" in copyright_text:
         found = ["GPL-2 (free-text copyright file)"]
+    elif not found and "Creative Commons Attribution 3.0" in copyright_text:  # openclonk-data, in prose
+        found = ["CC-BY-3.0, CC0-1.0 (game content; free-text copyright file)"]
     return found or ["see copyright file"]
 
 
@@ -288,6 +329,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mixtures", type=int, default=2500)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--extended", action="store_true", help="also the EXTENDED_PACKAGES")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     root = CACHE
@@ -298,7 +340,7 @@ def main() -> None:
 
     sources = []  # (package, version, file path, rel path, licences)
     packages = []
-    for pkg in DEBIAN_PACKAGES:
+    for pkg in DEBIAN_PACKAGES + (EXTENDED_PACKAGES if args.extended else []):
         version, out = fetch_debian(pkg, root)
         cr = next(out.rglob("copyright"), None)
         lic = licence_summary(cr.read_text(errors="replace")) if cr else ["unknown"]
@@ -368,7 +410,8 @@ def main() -> None:
     for p in packages:
         p["clips"] = counts.get(p["name"], 0)
     provenance = {
-        "builder": "training/earshot_train/corpus.py", "seed": args.seed, "clips": len(clips),
+        "builder": "training/earshot_train/corpus.py", "seed": args.seed, "extended": args.extended,
+        "clips": len(clips),
         "mixtures": len(mixtures), "labels": len(labels), "validationLabels": len(val_labels),
         "hours": round(sum(len(audio[r["id"]]) for r in rows) / SR / 3600, 2), "packages": packages,
         "evaluationSetExcluded": "modsounds-dev (../shared/data/modsounds-dev) is never read by the corpus builder",

@@ -6,7 +6,7 @@ seeds' runs as one ensemble) -> `earshot eval` on modsounds-dev.
 Each step is skipped when its output is already cached (delete training/cache to start from nothing).
 
   /usr/bin/python3 -m earshot_train.pipeline [--fresh] [--epochs N] [--seeds 0,1,2] [--arch CE|MoEE]
-                                             [--experts logmel,spectral[,speech]]
+                                             [--experts logmel,spectral[,speech]] [--extended]
 """
 
 import argparse
@@ -14,6 +14,7 @@ import csv
 import json
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def main() -> None:
     ap.add_argument("--arch", default="CE")
     ap.add_argument("--experts", default=DEFAULT_EXPERTS, help=f"comma-separated, of: {', '.join(EXPERTS)}")
     ap.add_argument("--version", default=None)
+    ap.add_argument("--extended", action="store_true", help="corpus with corpus.py's EXTENDED_PACKAGES too")
     args = ap.parse_args()
     started = time.time()
     if args.fresh and CACHE.exists():
@@ -65,7 +67,11 @@ def main() -> None:
 
     step("corpus", started)
     if not (CACHE / "corpus" / "corpus.jsonl").exists():
-        subprocess.run(["/usr/bin/python3", "-m", "earshot_train.corpus"], cwd=TRAINING, check=True)
+        subprocess.run(["/usr/bin/python3", "-m", "earshot_train.corpus", *(["--extended"] if args.extended else [])],
+                       cwd=TRAINING, check=True)
+    cached = json.loads((CACHE / "corpus" / "provenance.json").read_text()).get("extended", False)
+    if cached != args.extended:
+        sys.exit(f"training/cache holds the {'extended' if cached else 'default'} corpus; add --fresh to rebuild it")
     rows = [json.loads(line) for line in (CACHE / "corpus" / "corpus.jsonl").read_text().splitlines()]
     with open(CACHE / "corpus" / "clips.jsonl", "w") as f:
         for r in rows:
