@@ -257,10 +257,11 @@ def similarity(text_emb: list[torch.Tensor], weights: torch.Tensor, audio_emb: l
     return sum(weights[:, i : i + 1] * (t @ a.t()) for i, (t, a) in enumerate(zip(text_emb, audio_emb)))
 
 
-def max_margin_loss(sim: torch.Tensor, margin: float, same: torch.Tensor | None = None) -> torch.Tensor:
+def max_margin_loss(sim: torch.Tensor, margin: float | torch.Tensor, same: torch.Tensor | None = None) -> torch.Tensor:
     """Bidirectional max-margin ranking loss over a square batch similarity matrix, diagonal excluded, mean.
-    `same` marks pairs that share a caption label: they are not negatives (not in the reference code, but with few
-    distinct labels per batch they would otherwise push identical sounds apart)."""
+    margin is one number or one per pair [B, B] (symmetric). `same` marks pairs that share a caption label: they are
+    not negatives (not in the reference code, but with few distinct labels per batch they would otherwise push
+    identical sounds apart)."""
     pos = sim.diag().unsqueeze(1)
     neg = ~torch.eye(sim.shape[0], dtype=torch.bool)
     if same is not None:

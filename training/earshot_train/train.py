@@ -232,7 +232,8 @@ def train(args: argparse.Namespace) -> dict:
             t_emb, weights = model.text(torch.from_numpy(w), torch.from_numpy(m))
             labels = [r["label"] for r in rows]
             same = torch.tensor([[a == b for b in labels] for a in labels])
-            loss = max_margin_loss(similarity(t_emb, weights, a_emb), args.margin, same)
+            margin = semantic_margins(words, labels, args.margin) if args.semantic_margin else args.margin
+            loss = max_margin_loss(similarity(t_emb, weights, a_emb), margin, same)
             if paraphrases:
                 loss = loss + args.paraphrase * paraphrase_loss(model, words, paraphrases, rng, args)
             opt.zero_grad()
@@ -279,13 +280,26 @@ def train(args: argparse.Namespace) -> dict:
                   "schedule": "StepLR x0.95 per epoch", "embedDim": args.embed_dim,
                   "textClusters": args.text_clusters, "dropout": args.dropout, "synonyms": args.synonyms,
                   "specAugment": args.spec_augment, "phrases": args.phrases, "warp": args.warp,
-                  "swaFrom": args.swa_from, "paraphrase": args.paraphrase},
+                  "swaFrom": args.swa_from, "paraphrase": args.paraphrase,
+                  "semanticMargin": args.semantic_margin},
     }
     (out_dir / "metrics.json").write_text(json.dumps(result, indent=1) + "\n")
     t = final["t2a"]
     print(f"{args.name}: modsounds-dev t2a R1 {t['R1']:.1f} R10 {t['R10']:.1f} mAP10 {t['mAP10']:.1f} "
           f"(random R10 {final['random']['t2a']['R10']:.1f}) in {result['trainSeconds']} s", flush=True)
     return result
+
+
+def semantic_margins(words: WordVectors, labels: list[str], margin: float) -> torch.Tensor:
+    """Per-pair margins proportional to 1 - cosine of the two labels' mean word vectors, scaled so that their mean
+    is `margin`: a related pair ("footsteps on grass", "footsteps on snow") is pushed apart less than an unrelated
+    one, so the audio space keeps the word vectors' notion of related sounds for labels it never saw."""
+    w, m = words.batch(labels)
+    mean = torch.from_numpy((w * m[..., None]).sum(1) / m.sum(1, keepdims=True).clip(1))
+    unit = nn.functional.normalize(mean, dim=1)
+    distance = (1 - unit @ unit.t()).clamp(0, 1)
+    off_diagonal = ~torch.eye(len(labels), dtype=torch.bool)
+    return margin * distance / distance[off_diagonal].mean().clamp(min=1e-6)
 
 
 def paraphrase_loss(model: RetrievalModel, words: WordVectors, groups: list[list[str]], rng: random.Random,
@@ -346,6 +360,8 @@ def parser() -> argparse.ArgumentParser:
                     help="also caption single clips with what their source does, learned from the caption corpora")
     ap.add_argument("--warp", action=argparse.BooleanOptionalAction, default=False,
                     help="stretch clips in time (x0.81-1.23) and shift log-mel up to 3 bands while training")
+    ap.add_argument("--semantic-margin", action=argparse.BooleanOptionalAction, default=False,
+                    help="per-pair margins scaled by how unrelated the two labels' word vectors are")
     ap.add_argument("--paraphrase", type=float, default=0.0,
                     help="weight of a text-to-text ranking loss on paraphrases from the caption corpora")
     ap.add_argument("--swa-from", type=int, default=0,
