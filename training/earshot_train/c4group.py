@@ -46,13 +46,10 @@ def read_group(path: Path) -> Iterator[tuple[str, bytes]]:
     yield from _entries(gzip.decompress(b"\x1f\x8b" + raw[2:]), "")
 
 
-def extract_group(path: Path, out: Path, suffixes: tuple[str, ...]) -> int:
-    """Writes the group's files ending in one of suffixes under out; -> how many."""
-    n = 0
+def extract_group(path: Path, out: Path, suffixes: tuple[str, ...]) -> None:
+    """Writes the group's files ending in one of suffixes under out."""
     for name, blob in read_group(path):
         if name.lower().endswith(suffixes):
             target = out / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(blob)
-            n += 1
-    return n

@@ -179,8 +179,7 @@ def caption_for(pkg: str, rel: str, vocab: set[str]) -> tuple[str | None, str]:
         return (" ".join(words[:4]) if words else None), "sfx"
     if pkg == "megaglest-data":
         # Most of its sounds are unit voice responses and attacks named after the unit ("daemon", "spearman");
-        # only the animals, weather and a few objects say what sounds.
-        # An animal's "ack" and "select" sounds are its calls.
+        # only the animals, weather and a few objects say what sounds. An animal's "ack" and "select" are its calls.
         words = [w for w in words_of(stem, vocab) if w not in ("ack", "select", "standing")]
         return (" ".join(words[:4]) if words and words[0] in MEGAGLEST_SOURCES else None), "sfx"
     if pkg == "flare-game" and "/npcs/" in low:
