@@ -10,7 +10,8 @@ ONNX graphs (opset 17, dynamic batch and time axes):
   audio_tower.onnx: inputs <expert> [B,T,D] float32 and <expert>_mask [B,T] float32 per expert (manifest order);
                     outputs audio_<expert> [B, embedDim] (unit norm).
   text_tower.onnx:  inputs words [B,T,100] float32, words_mask [B,T] float32;
-                    outputs text_<expert> [B, embedDim] (unit norm) per expert and weights [B, experts] (softmax).
+                    outputs text_<expert> [B, embedDim] (unit norm) per expert and weights [B, experts] (sum 1),
+                    the label bank (earshot_train/bank.py) included.
 """
 
 import argparse
@@ -25,6 +26,9 @@ from onnx import numpy_helper
 import torch
 from torch import nn
 
+from . import bank
+from .bank import LabelBank
+from .data import FeatureStore
 from .model import ExpertConfig, ModelConfig, RetrievalModel
 from .paths import BUNDLE, CACHE, ROOT, TRAINING, biome_format
 from .text import WORD_DIM, WordVectors
@@ -111,6 +115,8 @@ def export_towers(model: RetrievalModel, out: Path, vocab: Path, vectors: Path) 
     torch.onnx.export(TextExport(model).eval(), (torch.from_numpy(w), torch.from_numpy(m)),
                       str(out / "text_tower.onnx"), input_names=["words", "words_mask"], output_names=text_out,
                       dynamic_axes=dyn, opset_version=OPSET, do_constant_folding=True)
+    if isinstance(model.text, LabelBank):
+        store_int8(out / "text_tower.onnx", {f"tower.{name}": v for name, v in model.text.int8.items()})
     for f in ("audio_tower.onnx", "text_tower.onnx"):
         store_half(out / f)  # also checks the model
     model.eval()  # the exporter restores the wrappers' (training) mode on the shared submodules
@@ -153,7 +159,8 @@ def store_half(path: Path) -> None:
     g = m.graph
     casts = []
     for init in g.initializer:
-        if init.data_type != onnx.TensorProto.FLOAT or int(np.prod(init.dims)) < HALF_MIN_ELEMENTS:
+        small = int(np.prod(init.dims)) < HALF_MIN_ELEMENTS
+        if init.data_type != onnx.TensorProto.FLOAT or small or init.name.endswith("__scale"):  # int8 scales stay
             continue
         values = numpy_helper.to_array(init)
         half = values.astype(np.float16)
@@ -167,6 +174,28 @@ def store_half(path: Path) -> None:
     onnx.save(m, str(path))
 
 
+def store_int8(path: Path, tensors: dict[str, tuple[torch.Tensor, torch.Tensor]]) -> None:
+    """Rewrites the named float32 initializers (the label bank's) as int8 + float32 scales and a Cast and Mul that
+    decode them; the decoded values equal the initializers exactly (checked)."""
+    m = onnx.load(str(path))
+    g = m.graph
+    decoders = []
+    for init in g.initializer:
+        if init.name not in tensors:
+            continue
+        q, scale = (t.numpy() for t in tensors.pop(init.name))
+        assert np.array_equal(q.astype(np.float32) * scale, numpy_helper.to_array(init)), f"{init.name} is not int8 x scale"
+        name = init.name
+        init.CopyFrom(numpy_helper.from_array(q, f"{name}__i8"))
+        g.initializer.append(numpy_helper.from_array(scale, f"{name}__scale"))
+        decoders += [onnx.helper.make_node("Cast", [f"{name}__i8"], [f"{name}__f32"], to=onnx.TensorProto.FLOAT),
+                     onnx.helper.make_node("Mul", [f"{name}__f32", f"{name}__scale"], [name])]
+    assert not tensors, f"initializers not found in {path.name}: {sorted(tensors)}"
+    for node in reversed(decoders):
+        g.node.insert(0, node)
+    onnx.save(m, str(path))
+
+
 def export(runs: list[str], out: Path, version: str) -> Path:
     """Exports one run, or several as an ensemble, as a bundle evaluated on modsounds-dev with PyTorch."""
     from .ensemble import Ensemble
@@ -174,6 +203,9 @@ def export(runs: list[str], out: Path, version: str) -> Path:
 
     members = [load_run(TRAINING / "runs" / r)[0] for r in runs]
     model = Ensemble(members).eval() if len(members) > 1 else members[0]
+    round_to_half(model)  # before the bank, so its prototypes are what the bundle's audio tower computes
+    store = FeatureStore(CACHE / "features", [e.name for e in model.cfg.experts])
+    bank_labels = bank.attach(model, store, bank.training_clips(store, ("train", "val")))
     words = export_towers(model, out, CACHE / "text" / "vocab.txt", CACHE / "text" / "vectors.f16")
     metrics = [json.loads((TRAINING / "runs" / r / "metrics.json").read_text()) for r in runs]
     store, ids, texts = eval_set([e.name for e in model.cfg.experts])
@@ -198,6 +230,8 @@ def export(runs: list[str], out: Path, version: str) -> Path:
         "licences": "Training audio: Debian game and educational sound packages and CC0 npm samples (per-package licences in "
                     "provenance; copyright files in training/cache/corpus/licences). The bundle holds no audio.",
     }
+    manifest["textTower"]["labelBank"] = model.text.describe(
+        f"{len(bank_labels)} labels of the training corpus's single clips (train and validation splits)")
     manifest["metrics"] = {"modsounds-dev": {k: evaluated[k] for k in ("clips", "queries", "t2a", "a2t", "random")}}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
@@ -231,6 +265,11 @@ def parity_fixture() -> None:
     from .ensemble import Ensemble
 
     model = Ensemble([random_member(3), random_member(4)]).eval()
+    # A random label bank, so the parity test covers its TopK/Gather path and int8 storage.
+    g = torch.Generator().manual_seed(5)
+    dims = [e.embed_dim for e in model.cfg.experts]
+    keys = nn.functional.normalize(torch.randn(12, sum(dims), generator=g), dim=1)
+    model.text = LabelBank(model.text, dims, keys, torch.randn(12, sum(dims), generator=g) / 8)
     # Small vocabulary: the parity texts' words plus the 300 most frequent words.
     full = WordVectors(CACHE / "text" / "vocab.txt", CACHE / "text" / "vectors.f16", 24)
     keep = list(dict.fromkeys(full.words[:300] + [t for s in PARITY_TEXTS for t in tokenize(s) if t in full.index]))
@@ -241,7 +280,8 @@ def parity_fixture() -> None:
     out = FIXTURE.parent / "bundle"
     words = export_towers(model, out, tmp / "vocab.txt", tmp / "vectors.f16")
     shutil.rmtree(tmp)
-    manifest = base_manifest(model, "earshot-parity-fixture", "fixture-2", len(words.words))
+    manifest = base_manifest(model, "earshot-parity-fixture", "fixture-3", len(words.words))
+    manifest["textTower"]["labelBank"] = model.text.describe("12 random entries")
     manifest["training"] = {"note": "random weights (two members, float16-stored); only for the ORT-vs-PyTorch parity test"}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     biome_format(out / "manifest.json")
