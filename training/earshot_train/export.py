@@ -160,7 +160,7 @@ def store_half(path: Path) -> None:
     casts = []
     for init in g.initializer:
         small = int(np.prod(init.dims)) < HALF_MIN_ELEMENTS
-        if init.data_type != onnx.TensorProto.FLOAT or small or init.name.endswith("__scale"):  # int8 scales stay
+        if init.data_type != onnx.TensorProto.FLOAT or small or init.name.endswith("__scale"):  # bank scales stay f32
             continue
         values = numpy_helper.to_array(init)
         half = values.astype(np.float16)
@@ -180,7 +180,7 @@ def store_int8(path: Path, tensors: dict[str, tuple[torch.Tensor, torch.Tensor]]
     m = onnx.load(str(path))
     g = m.graph
     decoders = []
-    for init in g.initializer:
+    for init in list(g.initializer):
         if init.name not in tensors:
             continue
         q, scale = (t.numpy() for t in tensors.pop(init.name))
@@ -204,8 +204,8 @@ def export(runs: list[str], out: Path, version: str) -> Path:
     members = [load_run(TRAINING / "runs" / r)[0] for r in runs]
     model = Ensemble(members).eval() if len(members) > 1 else members[0]
     round_to_half(model)  # before the bank, so its prototypes are what the bundle's audio tower computes
-    store = FeatureStore(CACHE / "features", [e.name for e in model.cfg.experts])
-    bank_labels = bank.attach(model, store, bank.training_clips(store, ("train", "val")))
+    train_store = FeatureStore(CACHE / "features", [e.name for e in model.cfg.experts])
+    bank_labels = bank.attach(model, train_store, bank.training_clips(train_store, ("train", "val")))
     words = export_towers(model, out, CACHE / "text" / "vocab.txt", CACHE / "text" / "vectors.f16")
     metrics = [json.loads((TRAINING / "runs" / r / "metrics.json").read_text()) for r in runs]
     store, ids, texts = eval_set([e.name for e in model.cfg.experts])
