@@ -5,7 +5,7 @@ import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audioFeeds } from "../src/audio.ts";
 import { computeExpertInputs, loadModelBundle, type ModelBundle, ModelError, readManifest } from "../src/index.ts";
-import { makeTinyBundle, maxDiff, testAudio } from "./helpers.ts";
+import { cosine, makeTinyBundle, maxDiff, testAudio } from "./helpers.ts";
 
 let dir: string;
 let bundle: ModelBundle;
@@ -39,17 +39,6 @@ async function loadError(d: string): Promise<ModelError> {
 }
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
-function cosine(a: Float32Array, b: Float32Array): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i]! * b[i]!;
-    aa += a[i]! * a[i]!;
-    bb += b[i]! * b[i]!;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 describe("loadModelBundle", () => {
   it("reads the manifest and exposes name, version, dim and experts", () => {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { repoRoot } from "@earshot/config";
 import { describe, expect, it } from "vitest";
 import { loadModelBundle, readManifest } from "../src/index.ts";
+import { cosine } from "./helpers.ts";
 
 const dir = path.join(repoRoot, "models/default");
 
@@ -27,10 +28,8 @@ describe("the shipped default bundle", () => {
     try {
       const { vectors } = await model.encodeTexts(["dog barking", "the sound of dog barking", "glass shattering"]);
       const [bare, phrased, other] = vectors as [Float32Array, Float32Array, Float32Array];
-      const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
-      const cos = (a: Float32Array, b: Float32Array) => dot(a, b) / Math.sqrt(dot(a, a) * dot(b, b));
-      expect(cos(bare, phrased)).toBeGreaterThan(0.9);
-      expect(cos(bare, phrased)).toBeGreaterThan(cos(bare, other) + 0.2);
+      expect(cosine(bare, phrased)).toBeGreaterThan(0.9);
+      expect(cosine(bare, phrased)).toBeGreaterThan(cosine(bare, other) + 0.2);
     } finally {
       await model.close();
     }

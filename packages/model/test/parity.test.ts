@@ -9,7 +9,7 @@ import { loadModelBundle, type ModelBundle } from "../src/index.ts";
 import { openSession, runSession } from "../src/onnx.ts";
 import { tokenIds } from "../src/text.ts";
 import { loadWordVectors } from "../src/words.ts";
-import { maxDiff } from "./helpers.ts";
+import { cosine, maxDiff } from "./helpers.ts";
 
 const fixtureFile = path.join(repoRoot, "training/fixtures/parity/parity.json");
 
@@ -120,15 +120,3 @@ describe("ORT vs PyTorch parity (training/fixtures/parity/parity.json)", () => {
     });
   });
 });
-
-function cosine(a: number[], b: number[]): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  a.forEach((x, i) => {
-    ab += x * b[i]!;
-    aa += x * x;
-    bb += b[i]! * b[i]!;
-  });
-  return ab / Math.sqrt(aa * bb);
-}
