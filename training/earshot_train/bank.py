@@ -23,7 +23,7 @@ import math
 import torch
 from torch import nn
 
-from .data import FeatureStore, load_corpus
+from .data import FeatureStore
 from .paths import CACHE, TRAINING
 
 # Picked on the validation labels (train-split bank), docs/model.md "Label bank".
@@ -94,12 +94,10 @@ def build(model: nn.Module, store: FeatureStore, rows: list[dict]) -> tuple[list
 
 
 def training_clips(store: FeatureStore, splits: tuple[str, ...]) -> list[dict]:
-    """The corpus's single clips of `splits` that have features and are not copies of evaluation clips."""
-    from .train import eval_copies
+    """The usable corpus's (train.usable_corpus) single clips of `splits`."""
+    from .train import usable_corpus
 
-    copies = eval_copies()
-    return [r for r in load_corpus(CACHE / "corpus" / "corpus.jsonl")
-            if r["kind"] != "mixture" and r["split"] in splits and r["id"] in store.clips and r["id"] not in copies]
+    return [r for r in usable_corpus(store)[0] if r["kind"] != "mixture" and r["split"] in splits]
 
 
 def attach(model: nn.Module, store: FeatureStore, rows: list[dict], **settings) -> list[str]:

@@ -142,6 +142,15 @@ def eval_copies() -> set[str]:
     return {c["train"] for c in json.loads(path.read_text())["copies"]} if path.exists() else set()
 
 
+def usable_corpus(store: FeatureStore) -> tuple[list[dict], set[str]]:
+    """-> the corpus rows that can be trained on (features decoded; no copy of an evaluation clip, alone or inside a
+    mixture), and the dropped copies."""
+    copies = eval_copies()
+    rows = [r for r in load_corpus(CACHE / "corpus" / "corpus.jsonl")
+            if r["id"] in store.clips and r["id"] not in copies and not copies.intersection(r["sources"])]
+    return rows, copies
+
+
 class Synonyms:
     """Caption augmentation in GloVe space: each known word is swapped, with probability p, for one of its nearest
     vocabulary neighbours (cosine >= min_cos), so the text tower learns a smooth map instead of memorising labels."""
@@ -188,11 +197,8 @@ def train(args: argparse.Namespace) -> dict:
     set_seed(args.seed)
     rng = random.Random(args.seed)
     experts = args.experts.split(",")
-    corpus = load_corpus(CACHE / "corpus" / "corpus.jsonl")
     store = FeatureStore(CACHE / "features", experts)
-    corpus = [r for r in corpus if r["id"] in store.clips]  # clips the feature step could not decode are skipped
-    copies = eval_copies()
-    corpus = [r for r in corpus if r["id"] not in copies and not copies.intersection(r["sources"])]
+    corpus, copies = usable_corpus(store)
     train_rows = [r for r in corpus if r["split"] == "train"]
     if args.fraction < 1.0:
         train_rows = rng.sample(train_rows, max(args.batch, int(len(train_rows) * args.fraction)))
