@@ -29,6 +29,8 @@ export interface ApiDeps {
   rateLimitPerMinute?: number;
   webOrigin?: string;
   sessionTtlH?: number;
+  /** How long an invitation link works (INVITATION_TTL_H). */
+  invitationTtlH?: number;
   /** Secure cookies (HTTPS); default in production. */
   secureCookies?: boolean;
   efSearch?: number;

@@ -8,6 +8,7 @@ export type ErrorCode =
   | "BAD_USER_INPUT"
   | "NOT_FOUND"
   | "RATE_LIMITED"
+  | "INVALID_TOKEN"
   | "UNAVAILABLE"
   | "TOO_LARGE"
   | "RANGE_NOT_SATISFIABLE"
@@ -19,6 +20,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
   NOT_FOUND: 404,
   RATE_LIMITED: 429,
+  INVALID_TOKEN: 400,
   UNAVAILABLE: 503,
   TOO_LARGE: 413,
   RANGE_NOT_SATISFIABLE: 416,

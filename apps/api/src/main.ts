@@ -42,6 +42,7 @@ const app = await buildServer({
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   webOrigin: config.WEB_ORIGIN,
   sessionTtlH: config.SESSION_TTL_H,
+  invitationTtlH: config.INVITATION_TTL_H,
   efSearch: config.SEARCH_EF_SEARCH,
   redisPrefix: config.QUEUE_PREFIX,
 });

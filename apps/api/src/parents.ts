@@ -1,8 +1,8 @@
 // What each GraphQL object type's resolvers receive as parent (codegen "mappers"): mostly database rows.
-import type { ApiKeyRow, Role, UserRow } from "@earshot/auth";
+import type { ApiKeyRow, InvitationRow, PendingInvitation, Role, UserRow } from "@earshot/auth";
 import type { AssetRow, ModelVersionRow, SearchHit, SearchPage } from "@earshot/search";
 
-export type { ApiKeyRow, AssetRow, ModelVersionRow, UserRow };
+export type { ApiKeyRow, AssetRow, InvitationRow, ModelVersionRow, UserRow };
 
 export interface PageInfo {
   hasNextPage: boolean;
@@ -77,8 +77,13 @@ export interface SignInParent {
 }
 
 export interface InvitePayloadParent {
-  membership: MembershipRow;
-  temporaryPassword: string | null;
+  invitation: InvitationRow;
+  link: string;
+}
+
+export interface InvitationPreviewParent extends PendingInvitation {
+  accountExists: boolean;
+  signedInAsInvitee: boolean;
 }
 
 export interface CreateKeyPayloadParent {

@@ -538,44 +538,34 @@ describe("mutations", () => {
     );
   });
 
-  it("members: invite (new user gets a one-time password), set role, keep one admin, remove", async () => {
-    const inv = await h.gql<{
-      inviteMember: { temporaryPassword: string; membership: { role: string; user: { id: string; email: string } } };
-    }>(
+  it("members: invite by link (the invitee sets the password), set role, keep one admin, remove", async () => {
+    const inv = await h.gql<{ inviteMember: { link: string; invitation: { email: string; role: string } } }>(
       admin(),
-      'mutation { inviteMember(input: {email: "new.person@example.org", role: ARCHIVIST}) { temporaryPassword membership { role user { id email } } } }',
+      'mutation { inviteMember(input: {email: "New.Person@example.org", role: ARCHIVIST}) { link invitation { email role } } }',
     );
-    const invited = inv.data?.inviteMember as {
-      temporaryPassword: string;
-      membership: { role: string; user: { id: string } };
-    };
-    expect(invited.membership.role).toBe("ARCHIVIST");
-    expect(invited.temporaryPassword.length).toBeGreaterThan(10);
+    const { link, invitation } = inv.data!.inviteMember;
+    expect(invitation).toEqual({ email: "new.person@example.org", role: "ARCHIVIST" });
+    expect(link).toMatch(/^http:\/\/localhost:3000\/invite\/[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
+    const accepted = await h.gql<{ acceptInvitation: { role: string; user: { id: string } } }>(
+      null,
+      'mutation($t: String!) { acceptInvitation(input: {token: $t, password: "chosen by me, 2026"}) { role user { id } } }',
+      { t: link.split("/").pop() },
+    );
+    expect(accepted.data?.acceptInvitation.role).toBe("ARCHIVIST");
     const si = await h.gql(
       null,
-      'mutation($p: String!) { signIn(input: {email: "new.person@example.org", password: $p}) { role } }',
-      {
-        p: invited.temporaryPassword,
-      },
+      'mutation { signIn(input: {email: "new.person@example.org", password: "chosen by me, 2026"}) { role } }',
     );
     expect(si.data).toEqual({ signIn: { role: "ARCHIVIST" } });
     expect(
       codeOf(
         await h.gql(
           admin(),
-          'mutation { inviteMember(input: {email: "new.person@example.org", role: VIEWER}) { temporaryPassword } }',
+          'mutation { inviteMember(input: {email: "new.person@example.org", role: VIEWER}) { link } }',
         ),
       ),
     ).toBe("BAD_USER_INPUT");
-    // Inviting an existing user of another tenant adds them without a password.
-    const existing = await h.gql(
-      admin(),
-      "mutation($e: String!) { inviteMember(input: {email: $e, role: VIEWER}) { temporaryPassword } }",
-      {
-        e: w.users.betaAdmin.email,
-      },
-    );
-    expect(existing.data).toEqual({ inviteMember: { temporaryPassword: null } });
+    const invited = { membership: { user: { id: accepted.data!.acceptInvitation.user.id } } };
     const uid = invited.membership.user.id;
     expect(
       (await h.gql(admin(), "mutation($u: ID!) { setMemberRole(userId: $u, role: ADMIN) { role } }", { u: uid })).data,
@@ -596,9 +586,6 @@ describe("mutations", () => {
       },
     );
     expect(codeOf(lone)).toBe("BAD_USER_INPUT");
-    await h.gql(admin(), "mutation($u: ID!) { removeMember(userId: $u) { deletedId } }", {
-      u: w.users.betaAdmin.userId,
-    });
   });
 
   it("startReindex queues one job per tenant", async () => {

@@ -1,5 +1,27 @@
+export {
+  acceptInvitation,
+  accountIdOf,
+  changePassword,
+  createInvitation,
+  createPasswordReset,
+  findInvitation,
+  IdentityError,
+  type IdentityFailure,
+  INVITATION_COLUMNS,
+  type InvitationRow,
+  linkTo,
+  PENDING_INVITATION,
+  type PendingInvitation,
+  resetPassword,
+} from "./identity.ts";
 export { type MediaCheck, type MediaClaims, type MediaKind, signMediaPath, verifyMediaSignature } from "./media.ts";
-export { hashPassword, verifyPassword } from "./password.ts";
+export {
+  hashPassword,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  passwordProblem,
+  verifyPassword,
+} from "./password.ts";
 export {
   can,
   type Permission,
@@ -26,7 +48,18 @@ export {
   type MembershipInfo,
   membershipsOf,
   normaliseEmail,
+  passwordMatches,
+  replacePassword,
   sessionPrincipal,
   type UserRow,
 } from "./store.ts";
-export { hashMatches, newApiKey, newSessionToken, parseApiKey, sha256Hex } from "./tokens.ts";
+export {
+  hashMatches,
+  isBareToken,
+  newApiKey,
+  newInvitationToken,
+  newSessionToken,
+  parseApiKey,
+  parseInvitationToken,
+  sha256Hex,
+} from "./tokens.ts";

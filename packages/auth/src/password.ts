@@ -30,3 +30,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const key = await derive(password, Buffer.from(parts[4] as string, "base64url"), n, r, p);
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
+
+/** The password rule for every password a person chooses (invitation, reset, change): length only, as NIST 800-63B. */
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 200;
+
+/** What is wrong with a new password, or null when it is acceptable. */
+export function passwordProblem(password: string): string | null {
+  const n = [...password.normalize("NFKC")].length;
+  if (n < PASSWORD_MIN_LENGTH) return `the password must be at least ${PASSWORD_MIN_LENGTH} characters`;
+  if (n > PASSWORD_MAX_LENGTH) return `the password must be at most ${PASSWORD_MAX_LENGTH} characters`;
+  return null;
+}

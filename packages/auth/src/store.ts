@@ -1,7 +1,7 @@
 // Identity lookups. Resolving a session or an API key necessarily happens before the tenant is known, so these few
 // queries run as the pool's own login role, outside row-level security; they return only the caller's own rows.
 // Everything tenant-owned after that goes through withTenant (RLS).
-import { type Pool, withTenant } from "@earshot/db";
+import { type Pool, type PoolClient, withTenant } from "@earshot/db";
 import { hashPassword, verifyPassword } from "./password.ts";
 import type { Principal, Role, Scope } from "./permissions.ts";
 import { hashMatches, newApiKey, newSessionToken, parseApiKey, sha256Hex } from "./tokens.ts";
@@ -23,10 +23,12 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export async function createUser(pool: Pool, input: { email: string; name: string; password: string }) {
+/** Without a password the user cannot sign in until they open a set-password link (createPasswordReset). */
+export async function createUser(pool: Pool, input: { email: string; name: string; password?: string }) {
+  const hash = input.password === undefined ? null : await hashPassword(input.password);
   const { rows } = await pool.query<UserRow>(
     "INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING id, email, name",
-    [normaliseEmail(input.email), input.name, await hashPassword(input.password)],
+    [normaliseEmail(input.email), input.name, hash],
   );
   return rows[0] as UserRow;
 }
@@ -40,16 +42,35 @@ export async function findUserByEmail(pool: Pool, email: string): Promise<UserRo
 
 /** The user when email and password match; null otherwise (same answer for both, and similar time). */
 export async function checkCredentials(pool: Pool, email: string, password: string): Promise<UserRow | null> {
-  const { rows } = await pool.query<UserRow & { password_hash: string }>(
+  const { rows } = await pool.query<UserRow & { password_hash: string | null }>(
     "SELECT id, email, name, password_hash FROM users WHERE email = $1",
     [normaliseEmail(email)],
   );
   const row = rows[0];
-  // Hash even for an unknown email so response time does not reveal which emails exist.
-  const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
-  return row && ok ? { id: row.id, email: row.email, name: row.name } : null;
+  return (await passwordMatches(password, row?.password_hash)) && row
+    ? { id: row.id, email: row.email, name: row.name }
+    : null;
 }
 const DUMMY_HASH = await hashPassword("not a real password");
+
+/**
+ * Checks a password against a stored hash that may be missing (unknown user, or no password set yet): hashes
+ * anyway, so response time does not reveal which emails exist or have a password.
+ */
+export async function passwordMatches(password: string, stored: string | null | undefined): Promise<boolean> {
+  const ok = await verifyPassword(password, stored ?? DUMMY_HASH);
+  return ok && stored != null;
+}
+
+/**
+ * Stores a new password hash (hashed before the transaction: scrypt takes tens of ms) and ends everything the old
+ * password gave: every session and every unused reset link.
+ */
+export async function replacePassword(c: PoolClient, userId: string, passwordHash: string) {
+  await c.query("UPDATE users SET password_hash = $2 WHERE id = $1", [userId, passwordHash]);
+  await c.query("DELETE FROM sessions WHERE user_id = $1", [userId]);
+  await c.query("UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL", [userId]);
+}
 
 export async function membershipsOf(pool: Pool, userId: string): Promise<MembershipInfo[]> {
   const { rows } = await pool.query<MembershipInfo>(

@@ -1,4 +1,4 @@
-// `earshot apikey create|revoke`, `earshot user add` and `earshot search` against a real database.
+// `earshot apikey create|revoke` and `earshot search` against a real database (`earshot user`: user.test.ts).
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { createPool, type Pool } from "@earshot/db";
@@ -33,7 +33,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-describe("earshot apikey / user / search", () => {
+describe("earshot apikey / search", () => {
   it("creates a key once and revokes it by prefix", async () => {
     const r = await earshot(
       "apikey",
@@ -65,13 +65,6 @@ describe("earshot apikey / user / search", () => {
     expect(JSON.parse(bad.stdout).error.code).toBe("BAD_USER_INPUT");
     const rv = await earshot("apikey", "revoke", out.prefix, "--json");
     expect(JSON.parse(rv.stdout)).toEqual({ id: out.id, revoked: true });
-  });
-
-  it("adds a user who can then sign in (password printed once)", async () => {
-    const r = await earshot("user", "add", "ada@example.org", "--tenant", "cli-archive", "--role", "admin", "--json");
-    const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ email: "ada@example.org", role: "admin", tenant: "cli-archive" });
-    expect(out.password.length).toBeGreaterThan(10);
   });
 
   it("searches metadata", async () => {

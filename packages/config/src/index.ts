@@ -89,6 +89,18 @@ const schema = z.object({
     .min(1)
     .max(24 * 90)
     .default(24 * 7),
+  /** How long an invitation link works (hours; single use either way). */
+  INVITATION_TTL_H: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 30)
+    .default(24 * 7),
+  /** How long an operator's set/reset-password link (`earshot user reset-link`, `user add`) works, in hours. */
+  PASSWORD_RESET_TTL_H: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 7)
+    .default(24),
   /** hnsw.ef_search for content search (pgvector default 40); see docs/benchmarks.md. */
   SEARCH_EF_SEARCH: z.coerce.number().int().min(1).max(1000).default(400),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { AssetRow, AudioConnectionParent, CollectionRow, CollectionConnectionParent, SearchHitParent, SearchPageParent, BatchRow, ItemRow, UserRow, MembershipRow, ApiKeyRow, TenantRow, ModelVersionRow, MeParent, SignInParent, InvitePayloadParent, CreateKeyPayloadParent } from '../parents.ts';
+import type { AssetRow, AudioConnectionParent, CollectionRow, CollectionConnectionParent, SearchHitParent, SearchPageParent, BatchRow, ItemRow, UserRow, MembershipRow, ApiKeyRow, TenantRow, ModelVersionRow, MeParent, SignInParent, InvitePayloadParent, InvitationRow, InvitationPreviewParent, CreateKeyPayloadParent } from '../parents.ts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -16,6 +16,18 @@ export type Scalars = {
   DateTime: { input: Date | string; output: Date | string; }
   /** Any JSON value. */
   JSON: { input: unknown; output: unknown; }
+};
+
+export type AcceptInvitationInput = {
+  /** New accounts only: display name (default: the one the admin suggested, else the part of the email before @). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * No account with the invited email yet: the password to set (10..200 characters). An existing account: its current
+   * password (not needed when signed in as that account).
+   */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** The token from the invitation link (/invite/<token>). */
+  token: Scalars['String']['input'];
 };
 
 export type ApiKey = {
@@ -159,6 +171,12 @@ export type AudioSortField =
   | 'DURATION'
   | 'TITLE';
 
+export type ChangePasswordInput = {
+  currentPassword: Scalars['String']['input'];
+  /** 10..200 characters. */
+  newPassword: Scalars['String']['input'];
+};
+
 export type Collection = {
   __typename?: 'Collection';
   createdAt: Scalars['DateTime']['output'];
@@ -219,18 +237,67 @@ export type DeletePayload = {
   deletedId: Scalars['ID']['output'];
 };
 
+/** An invitation to join the tenant: a single-use link for one email, valid until expiresAt. */
+export type Invitation = {
+  __typename?: 'Invitation';
+  createdAt: Scalars['DateTime']['output'];
+  email: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  role: Role;
+  status: InvitationStatus;
+};
+
+export type InvitationConnection = {
+  __typename?: 'InvitationConnection';
+  edges: Array<InvitationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type InvitationEdge = {
+  __typename?: 'InvitationEdge';
+  cursor: Scalars['String']['output'];
+  node: Invitation;
+};
+
+/** What an invitation link offers, for the page that opens it. Never shown to the inviting admin. */
+export type InvitationPreview = {
+  __typename?: 'InvitationPreview';
+  /** True when the email already has an account: accepting then needs its password (or a session as that account). */
+  accountExists: Scalars['Boolean']['output'];
+  email: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  role: Role;
+  /** True when the caller is signed in as the invited email (accepting needs no password). */
+  signedInAsInvitee: Scalars['Boolean']['output'];
+  tenantName: Scalars['String']['output'];
+};
+
+/** PENDING until accepted, revoked or past expiresAt. */
+export type InvitationStatus =
+  | 'ACCEPTED'
+  | 'EXPIRED'
+  | 'PENDING'
+  | 'REVOKED';
+
 export type InviteMemberInput = {
   email: Scalars['String']['input'];
-  /** Display name used when the invitation creates a new user. */
+  /** Suggested display name for a new account (the invitee may change it when accepting). */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** The role the membership gets when the invitee accepts. */
   role: Role;
 };
 
+/**
+ * The same answer whether or not the email has an account anywhere. Earshot sends no mail (it has no mail server):
+ * hand the link to the invitee yourself. The invitee opens it to set their own password, or to confirm an existing
+ * account with its password; the membership exists only after that.
+ */
 export type InviteMemberPayload = {
   __typename?: 'InviteMemberPayload';
-  membership: Membership;
-  /** Set only when the invitation created a new user: a one-time password to hand over (shown once). */
-  temporaryPassword: Maybe<Scalars['String']['output']>;
+  invitation: Invitation;
+  /** The invitation link on the web UI (/invite/<token>). Shown only here, once; it works once, until expiresAt. */
+  link: Scalars['String']['output'];
 };
 
 /** Which ranking found a hit. */
@@ -291,8 +358,19 @@ export type ModelVersion = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * No authentication: the token is the proof. Creates the account (new email) or checks the existing one's password,
+   * adds the membership with the invited role and signs in to that tenant (sets the session cookie). INVALID_TOKEN for a
+   * used, revoked or expired link; UNAUTHENTICATED for a missing or wrong password of an existing account.
+   */
+  acceptInvitation: SignInPayload;
   /** Adds assets (idempotent); every id must be an asset of this tenant. */
   addToCollection: Collection;
+  /**
+   * Signed-in users. Needs the current password (UNAUTHENTICATED when wrong). Ends every session of the user, this one
+   * included, and sets a fresh session cookie for this browser. Always true.
+   */
+  changePassword: Scalars['Boolean']['output'];
   /** Archivist+ / INGEST. Says every file has been sent: the batch takes no more and becomes DONE once its files finish. */
   closeUploadBatch: UploadBatch;
   /** Admin / ADMIN. */
@@ -304,11 +382,18 @@ export type Mutation = {
   /** Archivist+ / INGEST. Removes the asset, its segments and collection memberships. */
   deleteAudio: DeletePayload;
   deleteCollection: DeletePayload;
-  /** Admin. Adds an existing user by email, or creates the user with a one-time password. */
+  /**
+   * Admin. Creates an invitation link for an email (see InviteMemberPayload); a newer invitation for the same email
+   * revokes the older one. BAD_USER_INPUT when the email is already a member of this tenant.
+   */
   inviteMember: InviteMemberPayload;
   removeFromCollection: Collection;
   removeMember: DeletePayload;
+  /** No authentication: the token is the proof. Sets the password, uses the link up and ends every session of the user. */
+  resetPassword: ResetPasswordPayload;
   revokeApiKey: ApiKey;
+  /** Admin. The link stops working at once. NOT_FOUND unless the invitation is pending in this tenant. */
+  revokeInvitation: Invitation;
   /** Admin. An admin cannot demote or remove the tenant's last admin. */
   setMemberRole: Membership;
   /** Sets the httpOnly session cookie. Fails with UNAUTHENTICATED for a wrong email or password (same message for both). */
@@ -325,9 +410,19 @@ export type Mutation = {
 };
 
 
+export type MutationAcceptInvitationArgs = {
+  input: AcceptInvitationInput;
+};
+
+
 export type MutationAddToCollectionArgs = {
   assetIds: Array<Scalars['ID']['input']>;
   collectionId: Scalars['ID']['input'];
+};
+
+
+export type MutationChangePasswordArgs = {
+  input: ChangePasswordInput;
 };
 
 
@@ -377,7 +472,17 @@ export type MutationRemoveMemberArgs = {
 };
 
 
+export type MutationResetPasswordArgs = {
+  input: ResetPasswordInput;
+};
+
+
 export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeInvitationArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -425,7 +530,9 @@ export type Query = {
   collections: CollectionConnection;
   /** Liveness of the API itself. */
   health: Scalars['String']['output'];
-  /** The caller; null when not signed in (the only field that does not require authentication besides health). */
+  /** What an invitation link offers (no authentication: the token is the proof). INVALID_TOKEN when it is not pending. */
+  invitation: InvitationPreview;
+  /** The caller; null when not signed in (with health and invitation, the fields that need no authentication). */
   me: Maybe<Me>;
   /** The tenant's search model (version, dims, metrics); null when none is registered. */
   model: Maybe<ModelVersion>;
@@ -470,6 +577,11 @@ export type QueryCollectionArgs = {
 export type QueryCollectionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryInvitationArgs = {
+  token: Scalars['String']['input'];
 };
 
 
@@ -531,6 +643,19 @@ export type ReindexStatus = {
   /** 0..1 */
   progress: Scalars['Float']['output'];
   state: Scalars['String']['output'];
+};
+
+export type ResetPasswordInput = {
+  /** 10..200 characters. */
+  newPassword: Scalars['String']['input'];
+  /** The token from the link an operator issued (`earshot user reset-link`), /reset/<token>. */
+  token: Scalars['String']['input'];
+};
+
+export type ResetPasswordPayload = {
+  __typename?: 'ResetPasswordPayload';
+  /** The account whose password was set (sign in with it now). */
+  email: Scalars['String']['output'];
 };
 
 /** A member's role in a tenant: viewer (search, play) < archivist (+ edit, collections, upload) < admin (+ keys, members, re-index). */
@@ -616,6 +741,8 @@ export type Tenant = {
   apiKeys: ApiKeyConnection;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
+  /** Pending invitations (not accepted, revoked or expired), newest first (admin only). */
+  invitations: InvitationConnection;
   /** Members and their roles (admin only). */
   members: MembershipConnection;
   name: Scalars['String']['output'];
@@ -626,6 +753,12 @@ export type Tenant = {
 
 
 export type TenantApiKeysArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type TenantInvitationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -821,6 +954,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AcceptInvitationInput: AcceptInvitationInput;
   ApiKey: ResolverTypeWrapper<ApiKeyRow>;
   ApiKeyConnection: ResolverTypeWrapper<Omit<ApiKeyConnection, 'edges'> & { edges: Array<ResolversTypes['ApiKeyEdge']> }>;
   ApiKeyEdge: ResolverTypeWrapper<Omit<ApiKeyEdge, 'node'> & { node: ResolversTypes['ApiKey'] }>;
@@ -835,6 +969,7 @@ export type ResolversTypes = {
   AudioSort: AudioSort;
   AudioSortField: AudioSortField;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ChangePasswordInput: ChangePasswordInput;
   Collection: ResolverTypeWrapper<CollectionRow>;
   CollectionConnection: ResolverTypeWrapper<CollectionConnectionParent>;
   CollectionEdge: ResolverTypeWrapper<Omit<CollectionEdge, 'node'> & { node: ResolversTypes['Collection'] }>;
@@ -847,6 +982,11 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Invitation: ResolverTypeWrapper<InvitationRow>;
+  InvitationConnection: ResolverTypeWrapper<Omit<InvitationConnection, 'edges'> & { edges: Array<ResolversTypes['InvitationEdge']> }>;
+  InvitationEdge: ResolverTypeWrapper<Omit<InvitationEdge, 'node'> & { node: ResolversTypes['Invitation'] }>;
+  InvitationPreview: ResolverTypeWrapper<InvitationPreviewParent>;
+  InvitationStatus: InvitationStatus;
   InviteMemberInput: InviteMemberInput;
   InviteMemberPayload: ResolverTypeWrapper<InvitePayloadParent>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
@@ -861,6 +1001,8 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReindexPayload: ResolverTypeWrapper<ReindexPayload>;
   ReindexStatus: ResolverTypeWrapper<ReindexStatus>;
+  ResetPasswordInput: ResetPasswordInput;
+  ResetPasswordPayload: ResolverTypeWrapper<ResetPasswordPayload>;
   Role: Role;
   SearchConnection: ResolverTypeWrapper<SearchPageParent>;
   SearchHit: ResolverTypeWrapper<SearchHitParent>;
@@ -891,6 +1033,7 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AcceptInvitationInput: AcceptInvitationInput;
   ApiKey: ApiKeyRow;
   ApiKeyConnection: Omit<ApiKeyConnection, 'edges'> & { edges: Array<ResolversParentTypes['ApiKeyEdge']> };
   ApiKeyEdge: Omit<ApiKeyEdge, 'node'> & { node: ResolversParentTypes['ApiKey'] };
@@ -902,6 +1045,7 @@ export type ResolversParentTypes = {
   AudioMetadataInput: AudioMetadataInput;
   AudioSort: AudioSort;
   Boolean: Scalars['Boolean']['output'];
+  ChangePasswordInput: ChangePasswordInput;
   Collection: CollectionRow;
   CollectionConnection: CollectionConnectionParent;
   CollectionEdge: Omit<CollectionEdge, 'node'> & { node: ResolversParentTypes['Collection'] };
@@ -914,6 +1058,10 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  Invitation: InvitationRow;
+  InvitationConnection: Omit<InvitationConnection, 'edges'> & { edges: Array<ResolversParentTypes['InvitationEdge']> };
+  InvitationEdge: Omit<InvitationEdge, 'node'> & { node: ResolversParentTypes['Invitation'] };
+  InvitationPreview: InvitationPreviewParent;
   InviteMemberInput: InviteMemberInput;
   InviteMemberPayload: InvitePayloadParent;
   JSON: Scalars['JSON']['output'];
@@ -927,6 +1075,8 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ReindexPayload: ReindexPayload;
   ReindexStatus: ReindexStatus;
+  ResetPasswordInput: ResetPasswordInput;
+  ResetPasswordPayload: ResetPasswordPayload;
   SearchConnection: SearchPageParent;
   SearchHit: SearchHitParent;
   SearchHitEdge: Omit<SearchHitEdge, 'node'> & { node: ResolversParentTypes['SearchHit'] };
@@ -1044,9 +1194,37 @@ export type DeletePayloadResolvers<ContextType = Context, ParentType extends Res
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type InvitationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Invitation'] = ResolversParentTypes['Invitation']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InvitationStatus'], ParentType, ContextType>;
+};
+
+export type InvitationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvitationConnection'] = ResolversParentTypes['InvitationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['InvitationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type InvitationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvitationEdge'] = ResolversParentTypes['InvitationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType>;
+};
+
+export type InvitationPreviewResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvitationPreview'] = ResolversParentTypes['InvitationPreview']> = {
+  accountExists?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  signedInAsInvitee?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  tenantName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type InviteMemberPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InviteMemberPayload'] = ResolversParentTypes['InviteMemberPayload']> = {
-  membership?: Resolver<ResolversTypes['Membership'], ParentType, ContextType>;
-  temporaryPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  invitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType>;
+  link?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -1090,7 +1268,9 @@ export type ModelVersionResolvers<ContextType = Context, ParentType extends Reso
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  acceptInvitation?: Resolver<ResolversTypes['SignInPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'input'>>;
   addToCollection?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationAddToCollectionArgs, 'assetIds' | 'collectionId'>>;
+  changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   closeUploadBatch?: Resolver<ResolversTypes['UploadBatch'], ParentType, ContextType, RequireFields<MutationCloseUploadBatchArgs, 'id'>>;
   createApiKey?: Resolver<ResolversTypes['CreateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
   createCollection?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationCreateCollectionArgs, 'input'>>;
@@ -1100,7 +1280,9 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   inviteMember?: Resolver<ResolversTypes['InviteMemberPayload'], ParentType, ContextType, RequireFields<MutationInviteMemberArgs, 'input'>>;
   removeFromCollection?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationRemoveFromCollectionArgs, 'assetIds' | 'collectionId'>>;
   removeMember?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRemoveMemberArgs, 'userId'>>;
+  resetPassword?: Resolver<ResolversTypes['ResetPasswordPayload'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'input'>>;
   revokeApiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
+  revokeInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationRevokeInvitationArgs, 'id'>>;
   setMemberRole?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationSetMemberRoleArgs, 'role' | 'userId'>>;
   signIn?: Resolver<ResolversTypes['SignInPayload'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'input'>>;
   signOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1123,6 +1305,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   collection?: Resolver<Maybe<ResolversTypes['Collection']>, ParentType, ContextType, RequireFields<QueryCollectionArgs, 'id'>>;
   collections?: Resolver<ResolversTypes['CollectionConnection'], ParentType, ContextType, Partial<QueryCollectionsArgs>>;
   health?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  invitation?: Resolver<ResolversTypes['InvitationPreview'], ParentType, ContextType, RequireFields<QueryInvitationArgs, 'token'>>;
   me?: Resolver<Maybe<ResolversTypes['Me']>, ParentType, ContextType>;
   model?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
   reindexStatus?: Resolver<Maybe<ResolversTypes['ReindexStatus']>, ParentType, ContextType>;
@@ -1144,6 +1327,10 @@ export type ReindexStatusResolvers<ContextType = Context, ParentType extends Res
   jobId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ResetPasswordPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ResetPasswordPayload'] = ResolversParentTypes['ResetPasswordPayload']> = {
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type SearchConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchConnection'] = ResolversParentTypes['SearchConnection']> = {
@@ -1190,6 +1377,7 @@ export type TenantResolvers<ContextType = Context, ParentType extends ResolversP
   apiKeys?: Resolver<ResolversTypes['ApiKeyConnection'], ParentType, ContextType, Partial<TenantApiKeysArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invitations?: Resolver<ResolversTypes['InvitationConnection'], ParentType, ContextType, Partial<TenantInvitationsArgs>>;
   members?: Resolver<ResolversTypes['MembershipConnection'], ParentType, ContextType, Partial<TenantMembersArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   searchModel?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
@@ -1281,6 +1469,10 @@ export type Resolvers<ContextType = Context> = {
   CreateApiKeyPayload?: CreateApiKeyPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeletePayload?: DeletePayloadResolvers<ContextType>;
+  Invitation?: InvitationResolvers<ContextType>;
+  InvitationConnection?: InvitationConnectionResolvers<ContextType>;
+  InvitationEdge?: InvitationEdgeResolvers<ContextType>;
+  InvitationPreview?: InvitationPreviewResolvers<ContextType>;
   InviteMemberPayload?: InviteMemberPayloadResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Me?: MeResolvers<ContextType>;
@@ -1293,6 +1485,7 @@ export type Resolvers<ContextType = Context> = {
   Query?: QueryResolvers<ContextType>;
   ReindexPayload?: ReindexPayloadResolvers<ContextType>;
   ReindexStatus?: ReindexStatusResolvers<ContextType>;
+  ResetPasswordPayload?: ResetPasswordPayloadResolvers<ContextType>;
   SearchConnection?: SearchConnectionResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
   SearchHitEdge?: SearchHitEdgeResolvers<ContextType>;

@@ -1,13 +1,9 @@
-import { randomBytes } from "node:crypto";
 import {
   API_KEY_COLUMNS,
   type ApiKeyRow,
   checkCredentials,
   createApiKey,
-  createSession,
-  createUser,
   deleteSession,
-  findUserByEmail,
   membershipsOf,
   type Role,
   type UserRow,
@@ -15,12 +11,13 @@ import {
 import type { PoolClient } from "@earshot/db";
 import { enqueueReindex, sealUploadBatch } from "@earshot/ingest";
 import { ASSET_COLUMNS, type AssetRow, checkId } from "@earshot/search";
-import { type Context, requireAuth, requirePermission, tx } from "../context.ts";
+import { requireAuth, requirePermission, tx } from "../context.ts";
 import { ApiError, badInput, notFound } from "../errors.ts";
 import type { MutationResolvers } from "../generated/graphql.ts";
 import type { BatchRow, CollectionRow, MembershipRow } from "../parents.ts";
-import { SESSION_COOKIE, TENANT_COOKIE } from "../principal.ts";
+import { TENANT_COOKIE } from "../principal.ts";
 import { actorLabel, BATCH_COLUMNS, COLLECTION_COLUMNS, findBatch, findCollection, roleOf, scopeOf } from "./common.ts";
+import { identityMutations, setSessionCookies, startSession } from "./identity.ts";
 
 function text(v: string | null | undefined, name: string, max: number, min = 0): string | undefined {
   if (v == null) return undefined;
@@ -35,19 +32,6 @@ function isUniqueViolation(err: unknown) {
 
 async function requireCollection(c: PoolClient, id: string): Promise<CollectionRow> {
   return (await findCollection(c, id)) ?? Promise.reject(notFound("collection"));
-}
-
-function setSessionCookies(ctx: Context, token: string | null, tenantSlug: string | null, expires?: Date) {
-  const opts = {
-    path: "/",
-    httpOnly: true,
-    sameSite: "lax" as const,
-    secure: ctx.deps.secureCookies ?? process.env.NODE_ENV === "production",
-  };
-  if (token) ctx.reply.setCookie(SESSION_COOKIE, token, { ...opts, expires });
-  else ctx.reply.clearCookie(SESSION_COOKIE, opts);
-  if (tenantSlug) ctx.reply.setCookie(TENANT_COOKIE, tenantSlug, { ...opts, expires });
-  else ctx.reply.clearCookie(TENANT_COOKIE, opts);
 }
 
 async function membershipRow(c: PoolClient, userId: string): Promise<MembershipRow | null> {
@@ -70,6 +54,8 @@ async function keepOneAdmin(c: PoolClient, userId: string, newRole: Role | null)
 }
 
 export const Mutation: MutationResolvers = {
+  ...identityMutations,
+
   updateAudioMetadata: (_p, { id, input }, ctx) =>
     tx(ctx, "write", async (c) => {
       const sets: string[] = [];
@@ -225,30 +211,6 @@ export const Mutation: MutationResolvers = {
       return rows[0] ?? Promise.reject(notFound("API key"));
     }),
 
-  inviteMember: async (_p, { input }, ctx) => {
-    const p = requirePermission(ctx, "admin");
-    const email = text(input.email, "email", 320, 3) as string;
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw badInput("email is not a valid address");
-    const role = roleOf(input.role);
-    let user = await findUserByEmail(ctx.deps.pool, email);
-    let temporaryPassword: string | null = null;
-    if (!user) {
-      temporaryPassword = randomBytes(12).toString("base64url");
-      const name = text(input.name ?? email.split("@")[0], "name", 200, 1) as string;
-      user = await createUser(ctx.deps.pool, { email, name, password: temporaryPassword });
-    }
-    const userId = user.id;
-    return tx(ctx, "admin", async (c) => {
-      if (await membershipRow(c, userId)) throw badInput("this user is already a member; use setMemberRole");
-      const { rows } = await c.query<MembershipRow>(
-        `INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)
-         RETURNING user_id AS "userId", role, created_at AS "createdAt"`,
-        [p.tenantId, userId, role],
-      );
-      return { membership: rows[0] as MembershipRow, temporaryPassword };
-    });
-  },
-
   setMemberRole: (_p, { userId, role }, ctx) =>
     tx(ctx, "admin", async (c) => {
       const id = checkId(userId, "userId");
@@ -287,9 +249,7 @@ export const Mutation: MutationResolvers = {
         input.tenantSlug ? "you are not a member of this tenant" : "you are not a member of any tenant",
       );
     }
-    if (ctx.sessionToken) await deleteSession(ctx.deps.pool, ctx.sessionToken);
-    const session = await createSession(ctx.deps.pool, user.id, ctx.deps.sessionTtlH ?? 168);
-    setSessionCookies(ctx, session.token, m.tenantSlug, session.expiresAt);
+    await startSession(ctx, user.id, m.tenantSlug);
     return { user, tenantId: m.tenantId, role: m.role };
   },
 

@@ -17,6 +17,7 @@ import { arrayPage, keysetPage } from "../lists.ts";
 import type { BatchRow, CollectionRow } from "../parents.ts";
 import { BUILTIN_VOCABULARY } from "../vocabulary.ts";
 import { BATCH_COLUMNS, COLLECTION_COLUMNS, currentTenant, findBatch, findCollection, toFilter } from "./common.ts";
+import { identityQueries } from "./identity.ts";
 
 const SORT_EXPR = { CREATED_AT: "a.created_at", TITLE: "a.title", DURATION: "a.duration_s" } as const;
 const SORT_TYPE = { CREATED_AT: "timestamptz", TITLE: "text", DURATION: "float8" } as const;
@@ -31,6 +32,8 @@ const searchDeps = (ctx: Context) => ({
 const textVectorCache = new Map<string, Float32Array>();
 
 export const Query: QueryResolvers = {
+  ...identityQueries,
+
   health: () => "ok",
 
   me: (_p, _a, ctx) => (ctx.principal ? { kind: ctx.principal.kind } : null),

@@ -1,4 +1,10 @@
-import { API_KEY_COLUMNS, type ApiKeyRow } from "@earshot/auth";
+import {
+  API_KEY_COLUMNS,
+  type ApiKeyRow,
+  INVITATION_COLUMNS,
+  type InvitationRow,
+  PENDING_INVITATION,
+} from "@earshot/auth";
 import { withTenant } from "@earshot/db";
 import { ASSET_COLUMNS, type AssetRow } from "@earshot/search";
 import { requireAuth, tx } from "../context.ts";
@@ -9,6 +15,7 @@ import { mediaUrls } from "../media.ts";
 import type { ItemRow, MembershipRow } from "../parents.ts";
 import { DateTime, JSONScalar } from "../scalars.ts";
 import { ITEM_COLUMNS, TENANT_COLUMNS, upper } from "./common.ts";
+import { Invitation } from "./identity.ts";
 import { meMemberships, meScopes } from "./query.ts";
 
 export const typeResolvers: Resolvers = {
@@ -136,6 +143,25 @@ export const typeResolvers: Resolvers = {
           after: args.after,
         }),
       ),
+    invitations: (t, args, ctx) =>
+      tx(ctx, "admin", (c) =>
+        keysetPage<InvitationRow>(c, {
+          columns: INVITATION_COLUMNS,
+          from: `invitations i WHERE i.tenant_id = $1 AND ${PENDING_INVITATION}`,
+          params: [t.id],
+          sortExpr: "i.created_at",
+          sortType: "timestamptz",
+          idExpr: "i.id",
+          direction: "DESC",
+          first: args.first,
+          after: args.after,
+        }),
+      ),
+  },
+
+  Invitation,
+  InvitationPreview: {
+    role: (i) => upper(i.role),
   },
 
   ModelVersion: {

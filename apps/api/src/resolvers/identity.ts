@@ -1,0 +1,142 @@
+// Invitations, password change and reset (issue 18). Admins create invitation links and never see or set a password;
+// the invitee opens the link (acceptInvitation), an operator's reset link sets a forgotten one (resetPassword).
+import {
+  acceptInvitation,
+  accountIdOf,
+  changePassword,
+  createInvitation,
+  createSession,
+  deleteSession,
+  findInvitation,
+  IdentityError,
+  INVITATION_COLUMNS,
+  type InvitationRow,
+  linkTo,
+  membershipsOf,
+  normaliseEmail,
+  PENDING_INVITATION,
+  resetPassword,
+} from "@earshot/auth";
+import { checkId } from "@earshot/search";
+import { type Context, requireAuth, requirePermission, tx } from "../context.ts";
+import { ApiError, badInput, notFound } from "../errors.ts";
+import type { InvitationResolvers, MutationResolvers, QueryResolvers } from "../generated/graphql.ts";
+import { SESSION_COOKIE, TENANT_COOKIE } from "../principal.ts";
+import { actorLabel, roleOf, upper } from "./common.ts";
+
+export function setSessionCookies(ctx: Context, token: string | null, tenantSlug: string | null, expires?: Date) {
+  const opts = {
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax" as const,
+    secure: ctx.deps.secureCookies ?? process.env.NODE_ENV === "production",
+  };
+  if (token) ctx.reply.setCookie(SESSION_COOKIE, token, { ...opts, expires });
+  else ctx.reply.clearCookie(SESSION_COOKIE, opts);
+  if (tenantSlug) ctx.reply.setCookie(TENANT_COOKIE, tenantSlug, { ...opts, expires });
+  else ctx.reply.clearCookie(TENANT_COOKIE, opts);
+}
+
+/** Signs this browser in as the user (in that tenant), ending the session it had. */
+export async function startSession(ctx: Context, userId: string, tenantSlug: string) {
+  if (ctx.sessionToken) await deleteSession(ctx.deps.pool, ctx.sessionToken);
+  const session = await createSession(ctx.deps.pool, userId, ctx.deps.sessionTtlH ?? 168);
+  setSessionCookies(ctx, session.token, tenantSlug, session.expiresAt);
+}
+
+const IDENTITY_CODES = {
+  invalid_token: "INVALID_TOKEN",
+  wrong_password: "UNAUTHENTICATED",
+  bad_input: "BAD_USER_INPUT",
+};
+
+function fromIdentity(err: unknown): never {
+  if (err instanceof IdentityError) throw new ApiError(IDENTITY_CODES[err.reason] as "INVALID_TOKEN", err.message);
+  throw err;
+}
+
+const invalidToken = () => fromIdentity(new IdentityError("invalid_token", "this link is not valid"));
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+export const identityQueries: Pick<QueryResolvers, "invitation"> = {
+  invitation: async (_p, { token }, ctx) => {
+    const inv = await findInvitation(ctx.deps.pool, token);
+    if (!inv) return invalidToken();
+    const accountId = await accountIdOf(ctx.deps.pool, inv.email);
+    const p = ctx.principal;
+    const signedInAsInvitee = accountId !== null && p?.kind === "user" && p.userId === accountId;
+    return { ...inv, accountExists: accountId !== null, signedInAsInvitee };
+  },
+};
+
+export const identityMutations: Pick<
+  MutationResolvers,
+  "inviteMember" | "revokeInvitation" | "acceptInvitation" | "changePassword" | "resetPassword"
+> = {
+  inviteMember: (_p, { input }, ctx) => {
+    const p = requirePermission(ctx, "admin");
+    const email = normaliseEmail(input.email);
+    if (email.length > 320 || !EMAIL.test(email)) throw badInput("email is not a valid address");
+    const name = (input.name ?? "").trim();
+    if (name.length > 200) throw badInput("name must be at most 200 characters");
+    return tx(ctx, "admin", async (c) => {
+      // Row-level security shows only this tenant's members, whom the admin sees anyway: saying so leaks nothing.
+      const member = await c.query("SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = $1", [
+        email,
+      ]);
+      if (member.rowCount) throw badInput("this email is already a member; use setMemberRole");
+      const { invitation, token } = await createInvitation(c, p.tenantId, {
+        email,
+        name,
+        role: roleOf(input.role),
+        createdBy: actorLabel(p),
+        ttlHours: ctx.deps.invitationTtlH ?? 168,
+      });
+      return { invitation, link: linkTo(ctx.deps.webOrigin ?? "http://localhost:3000", "invite", token) };
+    });
+  },
+
+  revokeInvitation: (_p, { id }, ctx) =>
+    tx(ctx, "admin", async (c) => {
+      const { rows } = await c.query<InvitationRow>(
+        `UPDATE invitations i SET revoked_at = now() WHERE i.id = $1 AND ${PENDING_INVITATION}
+         RETURNING ${INVITATION_COLUMNS}`,
+        [checkId(id)],
+      );
+      return rows[0] ?? Promise.reject(notFound("pending invitation"));
+    }),
+
+  acceptInvitation: async (_p, { input }, ctx) => {
+    const p = ctx.principal;
+    const accepted = await acceptInvitation(ctx.deps.pool, {
+      token: input.token,
+      password: input.password,
+      name: input.name,
+      sessionUserId: p?.kind === "user" ? p.userId : null,
+    }).catch(fromIdentity);
+    await startSession(ctx, accepted.user.id, accepted.tenantSlug);
+    return { user: accepted.user, tenantId: accepted.tenantId, role: accepted.role };
+  },
+
+  changePassword: async (_p, { input }, ctx) => {
+    const p = requireAuth(ctx);
+    if (p.kind !== "user") throw new ApiError("FORBIDDEN", "only a signed-in user has a password to change");
+    await changePassword(ctx.deps.pool, p.userId, input.currentPassword, input.newPassword).catch(fromIdentity);
+    // Every session of the user ended, this one too: this browser alone gets a fresh one, in the same tenant.
+    const m = (await membershipsOf(ctx.deps.pool, p.userId)).find((x) => x.tenantId === p.tenantId);
+    if (m) await startSession(ctx, p.userId, m.tenantSlug);
+    return true;
+  },
+
+  resetPassword: async (_p, { input }, ctx) => {
+    const user = await resetPassword(ctx.deps.pool, input.token, input.newPassword).catch(fromIdentity);
+    return { email: user.email };
+  },
+};
+
+export const Invitation: InvitationResolvers = {
+  role: (i) => upper(i.role),
+  status: (i) =>
+    i.acceptedAt ? "ACCEPTED" : i.revokedAt ? "REVOKED" : new Date(i.expiresAt) <= new Date() ? "EXPIRED" : "PENDING",
+};
