@@ -362,10 +362,10 @@ describe("web UI end to end", () => {
   it("invites a member, shows the model and re-indexes", async () => {
     await page.goto(`${stack.webUrl}/admin/members`);
     await page.getByLabel("Email").fill("sam.listener@example.org");
-    await page.getByLabel("Name (new users)").fill("Sam Listener");
+    await page.getByLabel("Name (suggested)").fill("Sam Listener");
     await page.getByLabel("Role", { exact: true }).selectOption("VIEWER");
     await page.getByRole("button", { name: "Invite" }).click();
-    await page.getByRole("dialog", { name: "Account created" }).waitFor();
+    await page.getByRole("dialog", { name: "Invitation link" }).waitFor();
     await page.getByRole("button", { name: "Done" }).click();
     await page.getByRole("cell", { name: "sam.listener@example.org", exact: true }).waitFor();
     await shot("members");

@@ -52,7 +52,8 @@ async function waitFor(url: string, child: ChildProcess, name: string, timeoutMs
   throw new Error(`${name} not ready at ${url} after ${timeoutMs / 1000}s:\n${logs()}`);
 }
 
-export async function startStack(): Promise<Stack> {
+/** `search: false` leaves out the embedder and worker (pages that never search or ingest, e.g. accounts). */
+export async function startStack(opts: { search?: boolean } = {}): Promise<Stack> {
   const db = await createTestDatabase();
   const pool = createPool(db.url, 4);
   const prefix = `earshot-e2e-${randomBytes(4).toString("hex")}`;
@@ -144,9 +145,11 @@ export async function startStack(): Promise<Stack> {
   try {
     // The web build (when sources changed) overlaps with the model loading.
     const web = start("web", "apps/web/scripts/serve.ts");
-    const embedder = start("embedder", "apps/embedder/src/main.ts");
-    await waitFor(`${env.EMBEDDER_URL}/readyz`, embedder, "embedder", 120_000, logs);
-    start("worker", "apps/worker/src/main.ts");
+    if (opts.search !== false) {
+      const embedder = start("embedder", "apps/embedder/src/main.ts");
+      await waitFor(`${env.EMBEDDER_URL}/readyz`, embedder, "embedder", 120_000, logs);
+      start("worker", "apps/worker/src/main.ts");
+    }
     const api = start("api", "apps/api/src/main.ts");
     await waitFor(`${apiUrl}/healthz`, api, "api", 60_000, logs);
     await waitFor(`${webUrl}/healthz`, web, "web", 240_000, logs);

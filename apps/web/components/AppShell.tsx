@@ -92,10 +92,17 @@ export function AppShell({ children }: { children: ReactNode }) {
           </nav>
           <div className={styles.account}>
             <TenantSwitcher />
-            <span className={styles.user} title={me.user?.email}>
-              {me.user?.name ?? "API key"}
-              <span className={styles.role}>{me.role?.toLowerCase()}</span>
-            </span>
+            {me.user ? (
+              <Link href="/account" className={styles.user} title={`${me.user.email}: account and password`}>
+                {me.user.name}
+                <span className={styles.role}>{me.role?.toLowerCase()}</span>
+              </Link>
+            ) : (
+              <span className={styles.user}>
+                API key
+                <span className={styles.role}>{me.role?.toLowerCase()}</span>
+              </span>
+            )}
             <button
               type="button"
               className={styles.signOut}

@@ -235,15 +235,51 @@ export const REVOKE_API_KEY = /* GraphQL */ `
   }
 `;
 
+const INVITATION_FIELDS = "id email role status createdAt expiresAt";
+
 export const MEMBERS = /* GraphQL */ `
   query Members {
-    tenant { id members(first: 100) { edges { cursor node { role createdAt user { id email name } } } pageInfo { hasNextPage endCursor } } }
+    tenant {
+      id
+      members(first: 100) { edges { cursor node { role createdAt user { id email name } } } pageInfo { hasNextPage endCursor } }
+      invitations(first: 100) { edges { cursor node { ${INVITATION_FIELDS} } } pageInfo { hasNextPage endCursor } }
+    }
   }
 `;
 
 export const INVITE_MEMBER = /* GraphQL */ `
   mutation InviteMember($input: InviteMemberInput!) {
-    inviteMember(input: $input) { temporaryPassword membership { role createdAt user { id email name } } }
+    inviteMember(input: $input) { link invitation { ${INVITATION_FIELDS} } }
+  }
+`;
+
+export const REVOKE_INVITATION = /* GraphQL */ `
+  mutation RevokeInvitation($id: ID!) {
+    revokeInvitation(id: $id) { ${INVITATION_FIELDS} }
+  }
+`;
+
+export const INVITATION = /* GraphQL */ `
+  query Invitation($token: String!) {
+    invitation(token: $token) { email role tenantName expiresAt accountExists signedInAsInvitee }
+  }
+`;
+
+export const ACCEPT_INVITATION = /* GraphQL */ `
+  mutation AcceptInvitation($input: AcceptInvitationInput!) {
+    acceptInvitation(input: $input) { role user { id name } tenant { slug name } }
+  }
+`;
+
+export const CHANGE_PASSWORD = /* GraphQL */ `
+  mutation ChangePassword($input: ChangePasswordInput!) {
+    changePassword(input: $input)
+  }
+`;
+
+export const RESET_PASSWORD = /* GraphQL */ `
+  mutation ResetPassword($input: ResetPasswordInput!) {
+    resetPassword(input: $input) { email }
   }
 `;
 

@@ -139,6 +139,24 @@ export interface Member {
   createdAt: string;
 }
 
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  status: "PENDING" | "ACCEPTED" | "REVOKED" | "EXPIRED";
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface InvitationPreview {
+  email: string;
+  role: Role;
+  tenantName: string;
+  expiresAt: string;
+  accountExists: boolean;
+  signedInAsInvitee: boolean;
+}
+
 export interface TagSuggestion {
   text: string;
   score: number;

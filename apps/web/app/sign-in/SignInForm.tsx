@@ -1,11 +1,10 @@
 "use client";
 
 import { type FormEvent, useState } from "react";
-import { WaveIcon } from "@/components/icons.tsx";
+import { AuthPanel } from "@/components/AuthPanel.tsx";
 import { Alert, Button, TextField } from "@/components/ui.tsx";
 import { errorMessage, GqlError, gql } from "@/lib/gql.ts";
 import { SIGN_IN } from "@/lib/queries.ts";
-import styles from "./sign-in.module.css";
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
 function safeNext(next: string): string {
@@ -42,30 +41,27 @@ export function SignInForm({ next, tenant }: { next: string; tenant: string }) {
   }
 
   return (
-    <main className={styles.page}>
-      <div className={styles.panel}>
-        <div className={styles.brand}>
-          <WaveIcon size={28} />
-          <span>Earshot</span>
-        </div>
-        <p className={styles.tagline}>Search your sound archive by describing what you hear.</p>
-        <form className={styles.form} onSubmit={submit} noValidate>
-          <h1 className={styles.title}>Sign in</h1>
-          {error ? <Alert>{error}</Alert> : null}
-          <TextField label="Email" name="email" type="email" autoComplete="username" required autoFocus />
-          <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
-          <TextField
-            label="Archive (optional)"
-            name="tenant"
-            autoComplete="organization"
-            hint="The archive's short name, if you belong to several. You can switch later."
-            defaultValue={tenant}
-          />
-          <Button type="submit" variant="primary" size="lg" disabled={busy}>
-            {busy ? "Signing in…" : "Sign in"}
-          </Button>
-        </form>
-      </div>
-    </main>
+    <AuthPanel title="Sign in" onSubmit={submit}>
+      {error ? <Alert>{error}</Alert> : null}
+      <TextField label="Email" name="email" type="email" autoComplete="username" required autoFocus />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        hint="Forgotten it? Ask whoever runs Earshot for a password reset link."
+      />
+      <TextField
+        label="Archive (optional)"
+        name="tenant"
+        autoComplete="organization"
+        hint="The archive's short name, if you belong to several. You can switch later."
+        defaultValue={tenant}
+      />
+      <Button type="submit" variant="primary" size="lg" disabled={busy}>
+        {busy ? "Signing in…" : "Sign in"}
+      </Button>
+    </AuthPanel>
   );
 }

@@ -9,6 +9,7 @@ import { API_KEYS, CREATE_API_KEY, REVOKE_API_KEY } from "@/lib/queries.ts";
 import type { ApiKey, ApiKeyScope, Connection } from "@/lib/types.ts";
 import { useQuery } from "@/lib/use-query.ts";
 import styles from "../admin.module.css";
+import { CopySecret } from "../CopySecret.tsx";
 
 const SCOPES: Array<{ value: ApiKeyScope; label: string; hint: string }> = [
   { value: "SEARCH", label: "Search", hint: "read and search" },
@@ -22,7 +23,6 @@ export function KeysView() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
-  const [copied, setCopied] = useState(false);
 
   async function create(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -39,7 +39,6 @@ export function KeysView() {
         input: { name, scopes },
       });
       setCreated({ name, secret: res.createApiKey.secret });
-      setCopied(false);
       form.reset();
       await q.refetch();
     } catch (err) {
@@ -155,17 +154,7 @@ export function KeysView() {
           This is the only time the key “{created?.name}” is shown. Store it in your password manager or secret store
           now.
         </p>
-        <div className={styles.secret}>
-          <code data-testid="api-key-secret">{created?.secret}</code>
-          <Button
-            onClick={async () => {
-              await navigator.clipboard?.writeText(created?.secret ?? "").catch(() => {});
-              setCopied(true);
-            }}
-          >
-            {copied ? "Copied" : "Copy"}
-          </Button>
-        </div>
+        <CopySecret value={created?.secret ?? ""} testId="api-key-secret" />
       </Dialog>
     </div>
   );

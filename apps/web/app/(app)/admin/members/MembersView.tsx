@@ -5,10 +5,11 @@ import { useCan, useSession } from "@/components/session.tsx";
 import { Alert, Button, Card, Dialog, PageHeader, SelectField, TextField } from "@/components/ui.tsx";
 import { formatDate } from "@/lib/format.ts";
 import { errorMessage, gql } from "@/lib/gql.ts";
-import { INVITE_MEMBER, MEMBERS, REMOVE_MEMBER, SET_MEMBER_ROLE } from "@/lib/queries.ts";
-import type { Connection, Member, Role } from "@/lib/types.ts";
+import { INVITE_MEMBER, MEMBERS, REMOVE_MEMBER, REVOKE_INVITATION, SET_MEMBER_ROLE } from "@/lib/queries.ts";
+import type { Connection, Invitation, Member, Role } from "@/lib/types.ts";
 import { useQuery } from "@/lib/use-query.ts";
 import styles from "../admin.module.css";
+import { CopySecret } from "../CopySecret.tsx";
 
 const ROLES: Array<{ value: Role; label: string }> = [
   { value: "VIEWER", label: "Viewer: search and listen" },
@@ -19,10 +20,14 @@ const ROLES: Array<{ value: Role; label: string }> = [
 export function MembersView() {
   const me = useSession();
   const isAdmin = useCan("ADMIN");
-  const q = useQuery<{ tenant: { members: Connection<Member> } }>(MEMBERS, {}, !isAdmin);
+  const q = useQuery<{ tenant: { members: Connection<Member>; invitations: Connection<Invitation> } }>(
+    MEMBERS,
+    {},
+    !isAdmin,
+  );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [invited, setInvited] = useState<{ email: string; password: string } | null>(null);
+  const [invited, setInvited] = useState<{ link: string; invitation: Invitation } | null>(null);
 
   async function invite(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -34,10 +39,10 @@ export function MembersView() {
     setBusy(true);
     setError(null);
     try {
-      const res = await gql<{ inviteMember: { temporaryPassword: string | null } }>(INVITE_MEMBER, {
+      const res = await gql<{ inviteMember: { link: string; invitation: Invitation } }>(INVITE_MEMBER, {
         input: { email, role: String(f.get("role")), ...(name ? { name } : {}) },
       });
-      if (res.inviteMember.temporaryPassword) setInvited({ email, password: res.inviteMember.temporaryPassword });
+      setInvited(res.inviteMember);
       form.reset();
       await q.refetch();
     } catch (err) {
@@ -69,8 +74,20 @@ export function MembersView() {
     }
   }
 
+  async function revoke(i: Invitation) {
+    if (!window.confirm(`Revoke the invitation for ${i.email}? Its link stops working immediately.`)) return;
+    setError(null);
+    try {
+      await gql(REVOKE_INVITATION, { id: i.id });
+      await q.refetch();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
   if (!isAdmin) return <Alert>Members are managed by the archive's admins.</Alert>;
   const members = q.data?.tenant.members.edges.map((e) => e.node) ?? [];
+  const invitations = q.data?.tenant.invitations.edges.map((e) => e.node) ?? [];
   return (
     <div className={styles.stack}>
       <PageHeader title="Members" description={`People who can use ${me.tenant.name}, and what they may do.`} />
@@ -78,7 +95,7 @@ export function MembersView() {
       <Card title="Invite someone">
         <form className={styles.row} onSubmit={invite} aria-label="Invite member">
           <TextField label="Email" name="email" type="email" className={styles.grow} autoComplete="off" />
-          <TextField label="Name (new users)" name="name" className={styles.grow} autoComplete="off" />
+          <TextField label="Name (suggested)" name="name" className={styles.grow} autoComplete="off" />
           <SelectField label="Role" name="role" defaultValue="ARCHIVIST">
             {ROLES.map((r) => (
               <option key={r.value} value={r.value}>
@@ -91,6 +108,45 @@ export function MembersView() {
           </Button>
         </form>
       </Card>
+      {invitations.length > 0 ? (
+        <Card title="Pending invitations">
+          <div className={styles.tableWrap}>
+            <table className={styles.table} aria-label="Pending invitations">
+              <thead>
+                <tr>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Invited</th>
+                  <th scope="col">Link expires</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {invitations.map((i) => (
+                  <tr key={i.id}>
+                    <td>{i.email}</td>
+                    <td>{i.role.toLowerCase()}</td>
+                    <td>{formatDate(i.createdAt)}</td>
+                    <td>{formatDate(i.expiresAt)}</td>
+                    <td>
+                      <Button
+                        variant="danger"
+                        size="sm"
+                        onClick={() => revoke(i)}
+                        aria-label={`Revoke invitation for ${i.email}`}
+                      >
+                        Revoke
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Card>
+      ) : null}
       <Card title="Members">
         {members.length === 0 ? (
           <p className={styles.muted}>{q.loading ? "Loading…" : "No members."}</p>
@@ -153,7 +209,7 @@ export function MembersView() {
       </Card>
       <Dialog
         open={invited !== null}
-        title="Account created"
+        title="Invitation link"
         onClose={() => setInvited(null)}
         footer={
           <Button variant="primary" onClick={() => setInvited(null)}>
@@ -162,11 +218,11 @@ export function MembersView() {
         }
       >
         <p>
-          {invited?.email} had no account, so one was created. Hand over this one-time password; it is not shown again.
+          Earshot sends no email: give this link to {invited?.invitation.email} yourself. They open it to join as{" "}
+          {invited?.invitation.role.toLowerCase()}, choosing their own password (or confirming the one they have). It
+          works once, until {invited ? formatDate(invited.invitation.expiresAt) : ""}, and is not shown again.
         </p>
-        <div className={styles.secret}>
-          <code>{invited?.password}</code>
-        </div>
+        <CopySecret value={invited?.link ?? ""} testId="invitation-link" />
       </Dialog>
     </div>
   );
