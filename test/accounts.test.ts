@@ -4,7 +4,7 @@
 import { createPasswordReset } from "@earshot/auth";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "./browser.ts";
+import { launchPage } from "./browser.ts";
 import { type Stack, startStack } from "./stack.ts";
 
 let stack: Stack;
@@ -49,15 +49,9 @@ async function signIn(email: string, password: string) {
 describe("accounts in the web UI", () => {
   beforeAll(async () => {
     stack = await startStack({ search: false });
-    ({ context, close: closeBrowser } = await launchBrowser());
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    ({ context, page, close: closeBrowser } = await launchPage());
   }, 360_000);
-
-  afterAll(async () => {
-    await closeBrowser?.();
-    await stack?.stop();
-  }, 60_000);
+  afterAll(async () => Promise.all([closeBrowser?.(), stack?.stop()]), 60_000);
 
   it("an admin invites by link and never sees a password", async () => {
     await signIn(stack.admin.email, stack.admin.password);

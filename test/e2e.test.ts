@@ -5,9 +5,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import os from "node:os";
 import path from "node:path";
 import { repoRoot } from "@earshot/config";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "./browser.ts";
+import { launchPage } from "./browser.ts";
 import { type Stack, startStack } from "./stack.ts";
 
 const DATA = path.join(repoRoot, "../shared/data/modsounds-dev");
@@ -89,7 +89,6 @@ function sidecar(clips: Clip[]): string {
 }
 
 let stack: Stack;
-let context: BrowserContext;
 let closeBrowser: () => Promise<void>;
 let page: Page;
 let tmp: string;
@@ -132,9 +131,7 @@ describe("web UI end to end", () => {
     console.log(
       `e2e: stack (embedder, worker, API, web build + start) up in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
-    ({ context, close: closeBrowser } = await launchBrowser());
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    ({ page, close: closeBrowser } = await launchPage());
   }, 360_000);
 
   afterAll(async () => {

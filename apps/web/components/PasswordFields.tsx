@@ -32,3 +32,18 @@ export function readNewPassword(form: FormData): { password: string } | { proble
   if (password !== String(form.get("repeatPassword") ?? "")) return { problem: "The two passwords differ." };
   return { password };
 }
+
+/** The password a person already has, with the one way back when it is forgotten. */
+export function CurrentPasswordField({ label = "Password", autoFocus }: { label?: string; autoFocus?: boolean }) {
+  return (
+    <TextField
+      label={label}
+      name="password"
+      type="password"
+      autoComplete="current-password"
+      required
+      autoFocus={autoFocus}
+      hint="Forgotten it? Ask whoever runs Earshot for a password reset link."
+    />
+  );
+}

@@ -1,26 +1,15 @@
 // `earshot apikey create|revoke` and `earshot search` against a real database (`earshot user`: user.test.ts).
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { createPool, type Pool } from "@earshot/db";
 import { createTestDatabase, type TestDatabase } from "@earshot/db/testing";
 import { seedAsset, seedTenant } from "@earshot/search/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runEarshot } from "./cli.ts";
 
-const run = promisify(execFile);
 let db: TestDatabase;
 let pool: Pool;
 
-async function earshot(...args: string[]) {
-  try {
-    const { stdout } = await run("node", ["--import", "tsx", "packages/cli/src/main.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: db.url, EMBEDDER_URL: "http://127.0.0.1:9" },
-    });
-    return { code: 0, stdout };
-  } catch (err) {
-    const e = err as { code: number; stdout: string };
-    return { code: e.code, stdout: e.stdout };
-  }
-}
+const earshot = (...args: string[]) =>
+  runEarshot({ DATABASE_URL: db.url, EMBEDDER_URL: "http://127.0.0.1:9" }, ...args);
 
 beforeAll(async () => {
   db = await createTestDatabase();

@@ -1,28 +1,17 @@
 // `earshot user add|reset-link` against a real database: the operator hands out set-password links, never passwords,
 // and a link works once.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { checkCredentials, createSession, findSession, resetPassword } from "@earshot/auth";
 import { createPool, type Pool } from "@earshot/db";
 import { createTestDatabase, type TestDatabase } from "@earshot/db/testing";
 import { seedTenant } from "@earshot/search/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runEarshot } from "./cli.ts";
 
-const run = promisify(execFile);
 let db: TestDatabase;
 let pool: Pool;
 
-async function earshot(...args: string[]) {
-  try {
-    const { stdout } = await run("node", ["--import", "tsx", "packages/cli/src/main.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: db.url, WEB_ORIGIN: "https://earshot.example.org" },
-    });
-    return { code: 0, stdout };
-  } catch (err) {
-    const e = err as { code: number; stdout: string };
-    return { code: e.code, stdout: e.stdout };
-  }
-}
+const earshot = (...args: string[]) =>
+  runEarshot({ DATABASE_URL: db.url, WEB_ORIGIN: "https://earshot.example.org" }, ...args);
 
 const tokenOf = (link: string) => new URL(link).pathname.split("/reset/")[1] as string;
 

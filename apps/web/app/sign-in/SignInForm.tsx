@@ -2,6 +2,7 @@
 
 import { type FormEvent, useState } from "react";
 import { AuthPanel } from "@/components/AuthPanel.tsx";
+import { CurrentPasswordField } from "@/components/PasswordFields.tsx";
 import { Alert, Button, TextField } from "@/components/ui.tsx";
 import { errorMessage, GqlError, gql } from "@/lib/gql.ts";
 import { SIGN_IN } from "@/lib/queries.ts";
@@ -44,14 +45,7 @@ export function SignInForm({ next, tenant }: { next: string; tenant: string }) {
     <AuthPanel title="Sign in" onSubmit={submit}>
       {error ? <Alert>{error}</Alert> : null}
       <TextField label="Email" name="email" type="email" autoComplete="username" required autoFocus />
-      <TextField
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        required
-        hint="Forgotten it? Ask whoever runs Earshot for a password reset link."
-      />
+      <CurrentPasswordField />
       <TextField
         label="Archive (optional)"
         name="tenant"

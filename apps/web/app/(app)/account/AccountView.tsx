@@ -1,9 +1,9 @@
 "use client";
 
 import { type FormEvent, useState } from "react";
-import { NewPasswordFields, readNewPassword } from "@/components/PasswordFields.tsx";
+import { CurrentPasswordField, NewPasswordFields, readNewPassword } from "@/components/PasswordFields.tsx";
 import { useSession } from "@/components/session.tsx";
-import { Alert, Button, Card, PageHeader, TextField } from "@/components/ui.tsx";
+import { Alert, Button, Card, PageHeader } from "@/components/ui.tsx";
 import { errorMessage, GqlError, gql } from "@/lib/gql.ts";
 import { CHANGE_PASSWORD } from "@/lib/queries.ts";
 import styles from "../admin/admin.module.css";
@@ -24,7 +24,7 @@ export function AccountView() {
     setMessage(null);
     try {
       await gql(CHANGE_PASSWORD, {
-        input: { currentPassword: String(form.get("currentPassword") ?? ""), newPassword: chosen.password },
+        input: { currentPassword: String(form.get("password") ?? ""), newPassword: chosen.password },
       });
       formEl.reset();
       setMessage({
@@ -47,13 +47,7 @@ export function AccountView() {
         <form className={styles.form} onSubmit={change} aria-label="Change password" noValidate>
           {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
           <input type="hidden" name="username" autoComplete="username" value={me.user.email} readOnly />
-          <TextField
-            label="Current password"
-            name="currentPassword"
-            type="password"
-            autoComplete="current-password"
-            required
-          />
+          <CurrentPasswordField label="Current password" />
           <NewPasswordFields />
           <div>
             <Button type="submit" variant="primary" disabled={busy}>

@@ -2,7 +2,7 @@
 
 import { type FormEvent, useState } from "react";
 import { AuthPanel } from "@/components/AuthPanel.tsx";
-import { NewPasswordFields, readNewPassword } from "@/components/PasswordFields.tsx";
+import { CurrentPasswordField, NewPasswordFields, readNewPassword } from "@/components/PasswordFields.tsx";
 import { Alert, Button, TextField } from "@/components/ui.tsx";
 import { formatDate } from "@/lib/format.ts";
 import { errorMessage, GqlError, gql } from "@/lib/gql.ts";
@@ -75,15 +75,7 @@ export function AcceptInvitationForm({
         <>
           <p>This email already has an Earshot account: enter its password to accept.</p>
           <input type="hidden" name="username" autoComplete="username" value={preview.email} readOnly />
-          <TextField
-            label="Password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            autoFocus
-            hint="Forgotten it? Ask whoever runs Earshot for a password reset link."
-          />
+          <CurrentPasswordField autoFocus />
         </>
       ) : (
         <>

@@ -8,6 +8,7 @@ import { errorMessage, gql } from "@/lib/gql.ts";
 import { API_KEYS, CREATE_API_KEY, REVOKE_API_KEY } from "@/lib/queries.ts";
 import type { ApiKey, ApiKeyScope, Connection } from "@/lib/types.ts";
 import { useQuery } from "@/lib/use-query.ts";
+import { AdminTable } from "../AdminTable.tsx";
 import styles from "../admin.module.css";
 import { CopySecret } from "../CopySecret.tsx";
 
@@ -102,42 +103,25 @@ export function KeysView() {
         {keys.length === 0 ? (
           <p className={styles.muted}>{q.loading ? "Loading…" : "No keys yet."}</p>
         ) : (
-          <div className={styles.tableWrap}>
-            <table className={styles.table} aria-label="API keys">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.map((k) => (
-                  <tr key={k.id}>
-                    <td>{k.name}</td>
-                    <td className={styles.mono}>esk_{k.prefix}_…</td>
-                    <td>{k.scopes.map((s) => s.toLowerCase()).join(", ")}</td>
-                    <td>{formatDate(k.createdAt)}</td>
-                    <td>{k.lastUsedAt ? formatDate(k.lastUsedAt) : <span className={styles.muted}>never</span>}</td>
-                    <td>{k.revokedAt ? <Tag tone="danger">revoked</Tag> : <Tag tone="ok">active</Tag>}</td>
-                    <td>
-                      {k.revokedAt ? null : (
-                        <Button variant="danger" size="sm" onClick={() => revoke(k)} aria-label={`Revoke ${k.name}`}>
-                          Revoke
-                        </Button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AdminTable label="API keys" columns={["Name", "Key", "Scopes", "Created", "Last used", "Status"]}>
+            {keys.map((k) => (
+              <tr key={k.id}>
+                <td>{k.name}</td>
+                <td className={styles.mono}>esk_{k.prefix}_…</td>
+                <td>{k.scopes.map((s) => s.toLowerCase()).join(", ")}</td>
+                <td>{formatDate(k.createdAt)}</td>
+                <td>{k.lastUsedAt ? formatDate(k.lastUsedAt) : <span className={styles.muted}>never</span>}</td>
+                <td>{k.revokedAt ? <Tag tone="danger">revoked</Tag> : <Tag tone="ok">active</Tag>}</td>
+                <td>
+                  {k.revokedAt ? null : (
+                    <Button variant="danger" size="sm" onClick={() => revoke(k)} aria-label={`Revoke ${k.name}`}>
+                      Revoke
+                    </Button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </AdminTable>
         )}
       </Card>
       <Dialog

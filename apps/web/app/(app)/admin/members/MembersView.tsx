@@ -8,6 +8,7 @@ import { errorMessage, gql } from "@/lib/gql.ts";
 import { INVITE_MEMBER, MEMBERS, REMOVE_MEMBER, REVOKE_INVITATION, SET_MEMBER_ROLE } from "@/lib/queries.ts";
 import type { Connection, Invitation, Member, Role } from "@/lib/types.ts";
 import { useQuery } from "@/lib/use-query.ts";
+import { AdminTable } from "../AdminTable.tsx";
 import styles from "../admin.module.css";
 import { CopySecret } from "../CopySecret.tsx";
 
@@ -110,101 +111,61 @@ export function MembersView() {
       </Card>
       {invitations.length > 0 ? (
         <Card title="Pending invitations">
-          <div className={styles.tableWrap}>
-            <table className={styles.table} aria-label="Pending invitations">
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Invited</th>
-                  <th scope="col">Link expires</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {invitations.map((i) => (
-                  <tr key={i.id}>
-                    <td>{i.email}</td>
-                    <td>{i.role.toLowerCase()}</td>
-                    <td>{formatDate(i.createdAt)}</td>
-                    <td>{formatDate(i.expiresAt)}</td>
-                    <td>
-                      <Button
-                        variant="danger"
-                        size="sm"
-                        onClick={() => revoke(i)}
-                        aria-label={`Revoke invitation for ${i.email}`}
-                      >
-                        Revoke
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AdminTable label="Pending invitations" columns={["Email", "Role", "Invited", "Link expires"]}>
+            {invitations.map((i) => (
+              <tr key={i.id}>
+                <td>{i.email}</td>
+                <td>{i.role.toLowerCase()}</td>
+                <td>{formatDate(i.createdAt)}</td>
+                <td>{formatDate(i.expiresAt)}</td>
+                <td>
+                  <Button variant="danger" size="sm" onClick={() => revoke(i)} aria-label={`Revoke ${i.email}`}>
+                    Revoke
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </AdminTable>
         </Card>
       ) : null}
       <Card title="Members">
         {members.length === 0 ? (
           <p className={styles.muted}>{q.loading ? "Loading…" : "No members."}</p>
         ) : (
-          <div className={styles.tableWrap}>
-            <table className={styles.table} aria-label="Members">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Member since</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {members.map((m) => (
-                  <tr key={m.user.id}>
-                    <td>
-                      {m.user.name}
-                      {m.user.id === me.user?.id ? <span className={styles.muted}> (you)</span> : null}
-                    </td>
-                    <td>{m.user.email}</td>
-                    <td>
-                      <label className="visually-hidden" htmlFor={`role-${m.user.id}`}>
-                        Role of {m.user.email}
-                      </label>
-                      <select
-                        id={`role-${m.user.id}`}
-                        className={styles.select}
-                        value={m.role}
-                        onChange={(e) => setRole(m, e.target.value as Role)}
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r.value} value={r.value}>
-                            {r.value.toLowerCase()}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>{formatDate(m.createdAt)}</td>
-                    <td>
-                      <Button
-                        variant="danger"
-                        size="sm"
-                        onClick={() => remove(m)}
-                        aria-label={`Remove ${m.user.email}`}
-                      >
-                        Remove
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AdminTable label="Members" columns={["Name", "Email", "Role", "Member since"]}>
+            {members.map((m) => (
+              <tr key={m.user.id}>
+                <td>
+                  {m.user.name}
+                  {m.user.id === me.user?.id ? <span className={styles.muted}> (you)</span> : null}
+                </td>
+                <td>{m.user.email}</td>
+                <td>
+                  <label className="visually-hidden" htmlFor={`role-${m.user.id}`}>
+                    Role of {m.user.email}
+                  </label>
+                  <select
+                    id={`role-${m.user.id}`}
+                    className={styles.select}
+                    value={m.role}
+                    onChange={(e) => setRole(m, e.target.value as Role)}
+                  >
+                    {ROLES.map((r) => (
+                      <option key={r.value} value={r.value}>
+                        {r.value.toLowerCase()}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>{formatDate(m.createdAt)}</td>
+                <td>
+                  <Button variant="danger" size="sm" onClick={() => remove(m)} aria-label={`Remove ${m.user.email}`}>
+                    Remove
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </AdminTable>
         )}
       </Card>
       <Dialog
