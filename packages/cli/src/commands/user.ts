@@ -58,7 +58,10 @@ export function register(program: Command) {
         } else {
           process.stdout.write(`${u.email} is ${role} of ${tenant.slug}\n`);
           if (link) printLink("set-password link", link);
-          else process.stdout.write("(existing account: they sign in with their own password)\n");
+          else
+            process.stdout.write(
+              `(existing account, its password unchanged; a new one: earshot user reset-link ${u.email})\n`,
+            );
         }
       } catch (err) {
         exitWithError(err, Boolean(opts.json));
