@@ -20,7 +20,7 @@ export class IdentityError extends Error {
   }
 }
 
-const invalidLink = () =>
+export const invalidLink = () =>
   new IdentityError("invalid_token", "this link is not valid: it was already used, revoked, or has expired");
 
 export interface InvitationRow {

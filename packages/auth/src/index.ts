@@ -9,6 +9,7 @@ export {
   type IdentityFailure,
   INVITATION_COLUMNS,
   type InvitationRow,
+  invalidLink,
   linkTo,
   PENDING_INVITATION,
   type PendingInvitation,

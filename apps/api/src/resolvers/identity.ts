@@ -9,8 +9,10 @@ import {
   deleteSession,
   findInvitation,
   IdentityError,
+  type IdentityFailure,
   INVITATION_COLUMNS,
   type InvitationRow,
+  invalidLink,
   linkTo,
   membershipsOf,
   normaliseEmail,
@@ -19,7 +21,7 @@ import {
 } from "@earshot/auth";
 import { checkId } from "@earshot/search";
 import { type Context, requireAuth, requirePermission, tx } from "../context.ts";
-import { ApiError, badInput, notFound } from "../errors.ts";
+import { ApiError, badInput, type ErrorCode, notFound } from "../errors.ts";
 import type { InvitationResolvers, MutationResolvers, QueryResolvers } from "../generated/graphql.ts";
 import { SESSION_COOKIE, TENANT_COOKIE } from "../principal.ts";
 import { actorLabel, roleOf, upper } from "./common.ts";
@@ -44,25 +46,23 @@ export async function startSession(ctx: Context, userId: string, tenantSlug: str
   setSessionCookies(ctx, session.token, tenantSlug, session.expiresAt);
 }
 
-const IDENTITY_CODES = {
+const IDENTITY_CODES: Record<IdentityFailure, ErrorCode> = {
   invalid_token: "INVALID_TOKEN",
   wrong_password: "UNAUTHENTICATED",
   bad_input: "BAD_USER_INPUT",
 };
 
 function fromIdentity(err: unknown): never {
-  if (err instanceof IdentityError) throw new ApiError(IDENTITY_CODES[err.reason] as "INVALID_TOKEN", err.message);
+  if (err instanceof IdentityError) throw new ApiError(IDENTITY_CODES[err.reason], err.message);
   throw err;
 }
-
-const invalidToken = () => fromIdentity(new IdentityError("invalid_token", "this link is not valid"));
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 export const identityQueries: Pick<QueryResolvers, "invitation"> = {
   invitation: async (_p, { token }, ctx) => {
     const inv = await findInvitation(ctx.deps.pool, token);
-    if (!inv) return invalidToken();
+    if (!inv) return fromIdentity(invalidLink());
     const accountId = await accountIdOf(ctx.deps.pool, inv.email);
     const p = ctx.principal;
     const signedInAsInvitee = accountId !== null && p?.kind === "user" && p.userId === accountId;
