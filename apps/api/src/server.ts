@@ -15,7 +15,7 @@ import { resolvePrincipal } from "./principal.ts";
 import { Mutation } from "./resolvers/mutation.ts";
 import { Query } from "./resolvers/query.ts";
 import { typeResolvers } from "./resolvers/types.ts";
-import { registerUploadRoutes } from "./uploads.ts";
+import { multipartFileLimit, registerUploadRoutes } from "./uploads.ts";
 
 export type { ApiDeps, IngestDeps } from "./context.ts";
 export { type MediaStore, storageMediaStore } from "./media.ts";
@@ -42,9 +42,11 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(fastifyCookie);
   await app.register(fastifyCors, { origin: deps.webOrigin ?? "http://localhost:3000", credentials: true });
   await app.register(fastifyMultipart, {
-    // The ingest storage enforces the per-file limit itself (recording a TOO_LARGE item); this is a backstop.
+    // The ingest storage enforces the per-file limit itself (recording a TOO_LARGE item); this is a backstop. A file
+    // past it ends truncated rather than failing the request: each route checks part.file.truncated itself.
+    throwFileSizeLimit: false,
     limits: {
-      fileSize: 2 * (deps.ingest?.maxFileBytes ?? 512 * 1024 ** 2),
+      fileSize: multipartFileLimit(deps.ingest),
       files: 1000,
       fields: 10,
       fieldSize: 16 * 1024 ** 2,

@@ -48,7 +48,8 @@ export function parseMetadataSidecar(text: string, format?: "csv" | "json"): Met
       if (rawKey === fileKey || value === undefined || value === null || value === "") continue;
       const field = ALIASES[rawKey.trim().toLowerCase()];
       if (field === "tags") meta.tags = toTags(value);
-      else if (field) meta[field] = String(value).trim();
+      else if (field === "description") meta.description = cleanText(String(value), { multiline: true }).trim();
+      else if (field) meta[field] = cleanText(String(value)).trim();
       else meta.custom[rawKey.trim()] = value;
     }
     out.set(key, meta);
@@ -63,16 +64,35 @@ export function metadataFor(sidecar: MetadataSidecar | undefined, relPath: strin
   return sidecar.get(key) ?? sidecar.get(path.posix.basename(key));
 }
 
+/** A file name as stored and shown: forward slashes, no leading "./", NFC, control characters replaced. */
 export function normaliseName(name: string): string {
-  return name
-    .replace(/\\/g, "/")
-    .replace(/^\.\/+/, "")
-    .normalize("NFC");
+  return cleanText(
+    name
+      .replace(/\\/g, "/")
+      .replace(/^\.\/+/, "")
+      .normalize("NFC"),
+  );
+}
+
+/**
+ * C0 and C1 controls (escape sequences, carriage returns), and the bidirectional marks, embeddings, overrides and
+ * isolates that make text display in another order than it reads (U+061C, U+200E-F, U+202A-E, U+2066-9), plus the
+ * line and paragraph separators.
+ */
+const UNSAFE_CHARS = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/gu;
+
+/**
+ * Text from uploads (file names, sidecar titles and tags) that becomes titles shown in terminals and pages: each
+ * control or bidi character becomes U+FFFD, so nothing reaches a terminal as a command and the name still shows
+ * that something was there. `multiline` keeps newlines and tabs (descriptions).
+ */
+export function cleanText(text: string, opts: { multiline?: boolean } = {}): string {
+  return text.replace(UNSAFE_CHARS, (c) => (opts.multiline && (c === "\n" || c === "\t") ? c : "\ufffd"));
 }
 
 function toTags(value: unknown): string[] {
   const list = Array.isArray(value) ? value.map(String) : String(value).split(/[;,|]/);
-  return [...new Set(list.map((t) => t.trim()).filter(Boolean))];
+  return [...new Set(list.map((t) => cleanText(t).trim()).filter(Boolean))];
 }
 
 function csvRows(text: string): Array<{ row: Record<string, unknown>; where: string }> {
