@@ -300,3 +300,38 @@ describe("deleting an asset (issue #18)", () => {
     expect((await del(w.keys.ingest.bearer, orphan)).data).toEqual({ deleteAudio: { deletedId: orphan } });
   });
 });
+
+describe("headers and endpoints (issue #18)", () => {
+  it("media and API answers carry CSP, frame, sniffing and referrer headers", async () => {
+    const { streamUrl } = await mediaOf(w.assets.rain);
+    const answers = [
+      await h.app.inject({ method: "GET", url: streamUrl }),
+      await h.app.inject({ method: "GET", url: "/v1/media/audio/nope" }),
+      await h.app.inject({ method: "POST", url: "/graphql", payload: { query: "{ health }" } }),
+    ];
+    for (const res of answers) {
+      expect(res.headers["content-security-policy"]).toMatch(/default-src 'none'/);
+      expect(res.headers["content-security-policy"]).toMatch(/frame-ancestors 'none'/);
+      expect(res.headers["x-frame-options"]).toBe("DENY");
+      expect(res.headers["x-content-type-options"]).toBe("nosniff");
+      expect(res.headers["referrer-policy"]).toBe("no-referrer");
+    }
+    // Signed media stays embeddable by partners' pages (an <audio> on another origin).
+    expect(answers[0]?.headers["cross-origin-resource-policy"]).toBe("cross-origin");
+  });
+
+  it("serves /metrics only on the internal metrics server, not on the port partners use", async () => {
+    const pub = await h.app.inject({ method: "GET", url: "/metrics" });
+    expect(pub.statusCode).toBe(404);
+    expect(pub.body).not.toContain("http_request_duration_seconds");
+    const { startMetricsServer } = await import("@earshot/observability");
+    const internal = await startMetricsServer({ registry: h.app.metricsRegistry, port: 0 });
+    try {
+      const res = await fetch(`http://127.0.0.1:${internal.port}/metrics`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/graphql"/);
+    } finally {
+      await internal.close();
+    }
+  });
+});
