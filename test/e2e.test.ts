@@ -100,7 +100,8 @@ async function shot(name: string, opts: { fullPage?: boolean } = {}) {
   // From the top, so the sticky header is where a person sees it; every waveform drawn (or failed) first.
   if (opts.fullPage !== false) await page.evaluate("window.scrollTo(0, 0)");
   await page.waitForLoadState("networkidle", { timeout: 5000 }).catch(() => {});
-  await page.waitForFunction("!document.querySelector('[data-peaks=loading]')", undefined, { timeout: 10_000 });
+  // Polled with a locator: waitForFunction's string predicate is an eval, which the UI's CSP refuses (issue #18).
+  await expect.poll(() => page.locator("[data-peaks=loading]").count(), { timeout: 10_000 }).toBe(0);
   expect(await page.locator("[data-peaks=failed]").count()).toBe(0);
   await page.screenshot({
     path: path.join(SHOTS, `${name}.png`),
