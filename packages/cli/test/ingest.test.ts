@@ -140,7 +140,7 @@ describe("earshot tenant / ingest", () => {
       for (const c of ["\x1b", "\x07", "\u202e"]) expect(out.includes(c)).toBe(false);
     }
     expect(JSON.parse(json.stdout).hits[0].title).toBe(evil);
-  });
+  }, 120_000);
 
   it("says clearly when no worker is running, or the tenant does not exist", async () => {
     const [r, unknown] = await Promise.all([
