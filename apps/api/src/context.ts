@@ -8,6 +8,7 @@ import type { Redis } from "ioredis";
 import { ApiError } from "./errors.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
 import type { MediaStore } from "./media.ts";
+import type { TextVectorCache } from "./text-vectors.ts";
 
 /** Upload storage and queues (from @earshot/ingest); absent, uploads and re-index answer UNAVAILABLE. */
 export interface IngestDeps {
@@ -37,6 +38,8 @@ export interface ApiDeps {
   maxUploadBytes?: number;
   /** Redis key prefix (tests use their own). */
   redisPrefix?: string;
+  /** suggestTags' text vectors, bounded by bytes; buildServer makes one (DEFAULT_TEXT_VECTOR_CACHE_BYTES) if absent. */
+  textVectors?: TextVectorCache;
 }
 
 export interface Context {

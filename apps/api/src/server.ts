@@ -4,6 +4,7 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastif
 import { observability } from "@earshot/observability";
 import fastifyCookie from "@fastify/cookie";
 import fastifyCors from "@fastify/cors";
+import fastifyHelmet from "@fastify/helmet";
 import fastifyMultipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance } from "fastify";
 import { buildSchema } from "graphql";
@@ -15,7 +16,7 @@ import { resolvePrincipal } from "./principal.ts";
 import { Mutation } from "./resolvers/mutation.ts";
 import { Query } from "./resolvers/query.ts";
 import { typeResolvers } from "./resolvers/types.ts";
-import { registerUploadRoutes } from "./uploads.ts";
+import { multipartFileLimit, registerUploadRoutes } from "./uploads.ts";
 
 export type { ApiDeps, IngestDeps } from "./context.ts";
 export { type MediaStore, storageMediaStore } from "./media.ts";
@@ -25,8 +26,9 @@ export const typeDefs = readFileSync(new URL("./schema.graphql", import.meta.url
 /** The API's HTTP server: GraphQL at /graphql, liveness at /healthz, media and uploads under /v1 (see README). */
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
-  // /metrics, request durations, x-request-id on every log line (@earshot/observability); first, to see all routes.
-  await app.register(observability, { service: "api" });
+  // Request durations and x-request-id on every log line (@earshot/observability); first, to see all routes. The
+  // registry (app.metricsRegistry) is served on its own internal port by main.ts, not here where partners call.
+  await app.register(observability, { service: "api", metricsPath: false });
   const apollo = new ApolloServer<Context>({
     typeDefs,
     resolvers: [{ Query, Mutation }, typeResolvers],
@@ -39,12 +41,41 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await apollo.start();
 
+  // Security headers on every answer (JSON, media, errors). The API serves no pages of its own, so its policy allows
+  // nothing but playing media opened directly; a browser may embed a signed media URL from any origin
+  // (Cross-Origin-Resource-Policy), but no page may frame an API answer. HSTS belongs to the TLS proxy in front.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        mediaSrc: ["'self'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: "deny" },
+    referrerPolicy: { policy: "no-referrer" },
+    crossOriginResourcePolicy: { policy: "cross-origin" },
+    hsts: false,
+  });
+  // Apollo's landing page (GET /graphql from a browser) brings its own CSP in a <meta> tag for the scripts it loads
+  // from Apollo's CDN; both policies would apply, so that one page keeps only frame-ancestors from ours.
+  app.addHook("onSend", async (req, reply, payload) => {
+    if (req.routeOptions.url === "/graphql" && String(reply.getHeader("content-type")).startsWith("text/html")) {
+      reply.header("content-security-policy", "frame-ancestors 'none'");
+    }
+    return payload;
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyCors, { origin: deps.webOrigin ?? "http://localhost:3000", credentials: true });
   await app.register(fastifyMultipart, {
-    // The ingest storage enforces the per-file limit itself (recording a TOO_LARGE item); this is a backstop.
+    // The ingest storage enforces the per-file limit itself (recording a TOO_LARGE item); this is a backstop. A file
+    // past it ends truncated rather than failing the request: each route checks part.file.truncated itself.
+    throwFileSizeLimit: false,
     limits: {
-      fileSize: 2 * (deps.ingest?.maxFileBytes ?? 512 * 1024 ** 2),
+      fileSize: multipartFileLimit(deps.ingest),
       files: 1000,
       fields: 10,
       fieldSize: 16 * 1024 ** 2,

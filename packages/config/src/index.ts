@@ -24,6 +24,12 @@ const schema = z.object({
   EMBEDDED_DB_PORT: port.default(54329),
   API_HOST: z.string().default("127.0.0.1"),
   API_PORT: port.default(4000),
+  /**
+   * The API's Prometheus /metrics (and /healthz) on a port of their own, never on API_PORT, which partners reach;
+   * 0 = any free port. Loopback by default; "0.0.0.0" in containers, where the port stays on the internal network.
+   */
+  API_METRICS_PORT: port.default(4001),
+  API_METRICS_HOST: z.string().default("127.0.0.1"),
   WEB_PORT: port.default(3000),
   /** Host the web UI listens on ("0.0.0.0" in containers). */
   WEB_HOST: z.string().default("127.0.0.1"),
