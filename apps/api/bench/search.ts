@@ -357,7 +357,7 @@ async function measureEndToEnd(ds: Dataset, embedderUrl: string, texts: string[]
     embedder: new EmbedderClient(embedderUrl, { retries: 0 }),
     media: storageMediaStore(storage),
     mediaSecret: randomBytes(32).toString("hex"),
-    rateLimitPerMinute: 1_000_000,
+    rateLimitPointsPerMinute: 100_000_000,
     redisPrefix: prefix,
     efSearch,
   });
