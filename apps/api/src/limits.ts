@@ -4,6 +4,7 @@
 // Rate: rate-limiter-flexible in Redis; each request consumes its cost from a per-minute budget per API key, user or
 // client address, answered 429 with Retry-After and RateLimit-* headers.
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
+import type { Principal } from "@earshot/auth";
 import { DEFAULT_FIRST } from "@earshot/search";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { type DocumentNode, GraphQLError, type GraphQLSchema, getNamedType, type ValidationRule, visit } from "graphql";
@@ -24,6 +25,8 @@ export const MAX_SEARCHES = 3;
 /** Points one upload request (any number of files) consumes. */
 export const UPLOAD_COST = 10;
 export const DEFAULT_POINTS_PER_MINUTE = 20_000;
+/** A tenant's budget is this many callers' budgets (all its keys and users together). */
+export const TENANT_BUDGET_FACTOR = 3;
 
 /** graphql-armor's document rules; their rejections are validation errors (400, GRAPHQL_VALIDATION_FAILED). */
 export function documentRules(): ValidationRule[] {
@@ -104,7 +107,8 @@ export function rejectNul(document: DocumentNode, variables: Record<string, unkn
 
 interface Limiters {
   points: number;
-  requests: RateLimiterRedis;
+  callers: RateLimiterRedis;
+  tenants: RateLimiterRedis;
   signInFails: RateLimiterRedis;
   signInWait: RateLimiterRedis;
 }
@@ -127,7 +131,8 @@ function limiters(deps: ApiDeps): Limiters {
     });
   l = {
     points,
-    requests: redis("points", { points, duration: 60 }),
+    callers: redis("points", { points, duration: 60 }),
+    tenants: redis("tenant-points", { points: points * TENANT_BUDGET_FACTOR, duration: 60 }),
     // Counts failures (never refuses by itself); the wait limiter holds the growing delay.
     signInFails: redis("signin-fails", { points: 1_000_000, duration: SIGN_IN_FAILS_TTL_S }),
     signInWait: redis("signin-wait", { points: 1, duration: 1 }),
@@ -137,7 +142,7 @@ function limiters(deps: ApiDeps): Limiters {
 }
 
 /** Who a request is charged to: the API key, the user, else the client address (through trusted proxies only). */
-export function rateLimitKey(principal: Context["principal"], ip: string): string {
+function callerKey(principal: Principal | null, ip: string): string {
   if (!principal) return `ip:${ip}`;
   return principal.kind === "apiKey" ? `key:${principal.apiKeyId}` : `user:${principal.userId}`;
 }
@@ -162,19 +167,34 @@ function rateLimited(message: string, res: RateLimiterRes, headers: Array<[strin
 }
 
 /**
- * Takes `cost` points from the caller's budget for this minute. Returns the RateLimit headers to send; throws
- * RATE_LIMITED (429, Retry-After) when the budget cannot cover it.
+ * Takes `cost` points from the caller's budget for this minute, and from its tenant's (TENANT_BUDGET_FACTOR times
+ * larger, so more API keys do not buy more capacity). Returns the caller's RateLimit headers; throws RATE_LIMITED
+ * (429, Retry-After) when either budget cannot cover the request.
  */
-export async function chargeRequest(deps: ApiDeps, key: string, cost: number): Promise<Array<[string, string]>> {
+export async function chargeRequest(
+  deps: ApiDeps,
+  principal: Principal | null,
+  ip: string,
+  cost: number,
+): Promise<Array<[string, string]>> {
   const l = limiters(deps);
-  try {
-    const res = await l.requests.consume(key, Math.max(1, Math.ceil(cost)));
-    return limitHeaders(l.points, res, false);
-  } catch (err) {
-    if (!(err instanceof RateLimiterRes)) throw err;
-    const headers = limitHeaders(l.points, err, true);
-    throw rateLimited(`rate limit reached: this request costs ${cost} of ${l.points} points a minute`, err, headers);
+  const points = Math.max(1, Math.ceil(cost));
+  const refuse = (whose: string, limit: number, res: RateLimiterRes) =>
+    rateLimited(
+      `rate limit reached: this request costs ${points} of ${whose} ${limit} points a minute`,
+      res,
+      limitHeaders(limit, res, true),
+    );
+  const caller = await l.callers.consume(callerKey(principal, ip), points).catch((err: unknown) => {
+    throw err instanceof RateLimiterRes ? refuse("this caller's", l.points, err) : err;
+  });
+  if (principal) {
+    const tenantLimit = l.points * TENANT_BUDGET_FACTOR;
+    await l.tenants.consume(principal.tenantId, points).catch((err: unknown) => {
+      throw err instanceof RateLimiterRes ? refuse("this tenant's", tenantLimit, err) : err;
+    });
   }
+  return limitHeaders(l.points, caller, false);
 }
 
 // Sign-in brute force: consecutive failures per (email, client) and per client. The first few are free, then each
@@ -237,8 +257,8 @@ export function limitsPlugin(): ApolloServerPlugin<Context> {
           if (cost > MAX_COST) {
             throw invalidDocument(`query cost ${cost} exceeds ${MAX_COST}`, { cost, maxCost: MAX_COST });
           }
-          const key = rateLimitKey(contextValue.principal, contextValue.request.ip);
-          for (const [name, value] of await chargeRequest(contextValue.deps, key, cost)) {
+          const { deps, principal, request: req } = contextValue;
+          for (const [name, value] of await chargeRequest(deps, principal, req.ip, cost)) {
             response.http.headers.set(name, value);
           }
         },

@@ -23,7 +23,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ApiDeps } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import { storeExample } from "./examples.ts";
-import { chargeRequest, rateLimitKey, UPLOAD_COST } from "./limits.ts";
+import { chargeRequest, UPLOAD_COST } from "./limits.ts";
 import { resolvePrincipal } from "./principal.ts";
 
 export const MAX_EXAMPLE_BYTES = 20 * 1024 * 1024;
@@ -37,7 +37,7 @@ async function authorise(deps: ApiDeps, req: FastifyRequest, permission: Permiss
     throw new ApiError("FORBIDDEN", "cookie-authenticated uploads need the header x-earshot-csrf: 1");
   }
   if (!can(principal, permission)) throw new ApiError("FORBIDDEN", `this needs the ${permission} permission`);
-  await chargeRequest(deps, rateLimitKey(principal, req.ip), UPLOAD_COST);
+  await chargeRequest(deps, principal, req.ip, UPLOAD_COST);
   return principal;
 }
 

@@ -165,7 +165,7 @@ describe("rate limit counts cost, per caller, with 429 and RateLimit headers", (
   });
 
   it("uploads are charged too and refused with 429 and Retry-After", async () => {
-    const key = await h.apiKey(w.a.id, ["ingest"]);
+    const key = await h.apiKey(w.b.id, ["ingest"]);
     await post({ bearer: key.bearer }, { query: searches(3, 100) });
     for (let i = 0; i < 10; i++) await post({ bearer: key.bearer }, { query: searches(3, 100) });
     const res = await h.app.inject({
@@ -177,6 +177,24 @@ describe("rate limit counts cost, per caller, with 429 and RateLimit headers", (
     expect(res.statusCode).toBe(429);
     expect(res.json().error.code).toBe("RATE_LIMITED");
     expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
+  });
+
+  it("more API keys do not buy a tenant more: its keys share a budget of a few callers'", async () => {
+    let refused: Sent | undefined;
+    for (let k = 0; k < 6 && !refused; k++) {
+      const key = await h.apiKey(w.b.id, ["search"]);
+      for (let i = 0; i < 2 && !refused; i++) {
+        const r = await post({ bearer: key.bearer }, { query: searches(3, 100) });
+        if (r.status === 429) refused = r;
+      }
+    }
+    expect(refused?.body.errors?.[0]?.message).toMatch(/tenant's/);
+    expect(Number(refused?.headers["retry-after"])).toBeGreaterThan(0);
+    const fresh = await h.apiKey(w.b.id, ["search"]);
+    expect((await post({ bearer: fresh.bearer }, { query: "{ tenant { slug } }" })).status).toBe(429);
+    // Tenant alpha is not affected.
+    const alpha = await h.apiKey(w.a.id, ["search"]);
+    expect((await post({ bearer: alpha.bearer }, { query: "{ tenant { slug } }" })).status).toBe(200);
   });
 });
 
