@@ -121,18 +121,24 @@ function limiters(deps: ApiDeps): Limiters {
   if (l) return l;
   const prefix = `${deps.redisPrefix ?? "earshot"}:rl`;
   const points = deps.rateLimitPointsPerMinute ?? DEFAULT_POINTS_PER_MINUTE;
-  const redis = (keyPrefix: string, opts: { points: number; duration: number }) =>
+  const redis = (keyPrefix: string, opts: { points: number; duration: number; inMemoryBlockOnConsumed?: number }) =>
     new RateLimiterRedis({
       storeClient: deps.redis,
       keyPrefix: `${prefix}:${keyPrefix}`,
       rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory({ keyPrefix, ...opts }),
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix, points: opts.points, duration: opts.duration }),
       ...opts,
     });
   l = {
     points,
-    callers: redis("points", { points, duration: 60 }),
-    tenants: redis("tenant-points", { points: points * TENANT_BUDGET_FACTOR, duration: 60 }),
+    // A spent budget is also remembered in this process until its window ends: a caller that keeps sending
+    // after a 429 is refused without a Redis round trip.
+    callers: redis("points", { points, duration: 60, inMemoryBlockOnConsumed: points }),
+    tenants: redis("tenant-points", {
+      points: points * TENANT_BUDGET_FACTOR,
+      duration: 60,
+      inMemoryBlockOnConsumed: points * TENANT_BUDGET_FACTOR,
+    }),
     // Counts failures (never refuses by itself); the wait limiter holds the growing delay.
     signInFails: redis("signin-fails", { points: 1_000_000, duration: SIGN_IN_FAILS_TTL_S }),
     signInWait: redis("signin-wait", { points: 1, duration: 1 }),
