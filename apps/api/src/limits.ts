@@ -7,6 +7,7 @@ import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import type { Principal } from "@earshot/auth";
 import { DEFAULT_FIRST } from "@earshot/search";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { type DocumentNode, GraphQLError, type GraphQLSchema, getNamedType, type ValidationRule, visit } from "graphql";
 import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
@@ -180,7 +181,7 @@ function rateLimited(message: string, res: RateLimiterRes, headers: Array<[strin
 export async function chargeRequest(
   deps: ApiDeps,
   principal: Principal | null,
-  ip: string,
+  req: FastifyRequest,
   cost: number,
 ): Promise<Array<[string, string]>> {
   const l = limiters(deps);
@@ -191,8 +192,10 @@ export async function chargeRequest(
       res,
       limitHeaders(limit, res, true),
     );
-  const caller = await l.callers.consume(callerKey(principal, ip), points).catch((err: unknown) => {
-    throw err instanceof RateLimiterRes ? refuse("this caller's", l.points, err) : err;
+  const caller = await l.callers.consume(callerKey(principal, req.ip), points).catch((err: unknown) => {
+    if (!(err instanceof RateLimiterRes)) throw err;
+    rememberRefusal(deps, req, err.msBeforeNext);
+    throw refuse("this caller's", l.points, err);
   });
   if (principal) {
     const tenantLimit = l.points * TENANT_BUDGET_FACTOR;
@@ -201,6 +204,56 @@ export async function chargeRequest(
     });
   }
   return limitHeaders(l.points, caller, false);
+}
+
+// Callers that keep sending after a 429: answered before the principal lookup, parsing and costing, so a flood of
+// refused requests costs little more than accepting the connection. Keyed by the credential as sent (or the client
+// address), so nobody can get someone else refused; a changed credential just takes the normal path.
+const refusals = new WeakMap<ApiDeps, Map<string, number>>();
+const MAX_REMEMBERED = 100_000;
+
+function credentialOf(req: FastifyRequest): string {
+  return req.headers.authorization ?? req.headers.cookie ?? `ip:${req.ip}`;
+}
+
+function rememberRefusal(deps: ApiDeps, req: FastifyRequest, ms: number) {
+  const m = refusals.get(deps) ?? new Map<string, number>();
+  refusals.set(deps, m);
+  if (m.size >= MAX_REMEMBERED) {
+    const now = Date.now();
+    for (const [k, until] of m) if (until <= now) m.delete(k);
+    if (m.size >= MAX_REMEMBERED) m.clear();
+  }
+  m.set(credentialOf(req), Date.now() + ms);
+}
+
+/** Fastify onRequest hook for /graphql: 429 at once while this credential's budget is known to be spent. */
+export function refuseSpentCallers(deps: ApiDeps) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!req.url.startsWith("/graphql")) return;
+    const until = refusals.get(deps)?.get(credentialOf(req));
+    const ms = until ? until - Date.now() : 0;
+    if (ms <= 0) return;
+    const retryAfterS = Math.max(1, Math.ceil(ms / 1000));
+    const points = limiters(deps).points;
+    return reply
+      .code(429)
+      .headers({
+        "retry-after": retryAfterS,
+        "ratelimit-limit": points,
+        "ratelimit-remaining": 0,
+        "ratelimit-reset": retryAfterS,
+      })
+      .type("application/json; charset=utf-8")
+      .send({
+        errors: [
+          {
+            message: `rate limit reached: this caller's ${points} points a minute are spent`,
+            extensions: { code: "RATE_LIMITED", retryAfterS },
+          },
+        ],
+      });
+  };
 }
 
 // Sign-in brute force: consecutive failures per (email, client) and per client. The first few are free, then each
@@ -264,7 +317,7 @@ export function limitsPlugin(): ApolloServerPlugin<Context> {
             throw invalidDocument(`query cost ${cost} exceeds ${MAX_COST}`, { cost, maxCost: MAX_COST });
           }
           const { deps, principal, request: req } = contextValue;
-          for (const [name, value] of await chargeRequest(deps, principal, req.ip, cost)) {
+          for (const [name, value] of await chargeRequest(deps, principal, req, cost)) {
             response.http.headers.set(name, value);
           }
         },

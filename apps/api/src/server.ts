@@ -8,7 +8,7 @@ import fastifyMultipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type ApiDeps, type Context, makeContext } from "./context.ts";
 import { ApiError, formatError, HTTP_STATUS, toApiError } from "./errors.ts";
-import { documentRules, limitsPlugin, MAX_TOKENS } from "./limits.ts";
+import { documentRules, limitsPlugin, MAX_TOKENS, refuseSpentCallers } from "./limits.ts";
 import { registerMediaRoutes, sendError } from "./media.ts";
 import { resolvePrincipal } from "./principal.ts";
 import { Mutation } from "./resolvers/mutation.ts";
@@ -91,6 +91,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   registerMediaRoutes(app, deps);
   registerUploadRoutes(app, deps);
+  app.addHook("onRequest", refuseSpentCallers(deps));
 
   await app.register(fastifyApollo(apollo), {
     context: async (request, reply) => {

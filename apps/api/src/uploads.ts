@@ -37,7 +37,7 @@ async function authorise(deps: ApiDeps, req: FastifyRequest, permission: Permiss
     throw new ApiError("FORBIDDEN", "cookie-authenticated uploads need the header x-earshot-csrf: 1");
   }
   if (!can(principal, permission)) throw new ApiError("FORBIDDEN", `this needs the ${permission} permission`);
-  await chargeRequest(deps, principal, req.ip, UPLOAD_COST);
+  await chargeRequest(deps, principal, req, UPLOAD_COST);
   return principal;
 }
 

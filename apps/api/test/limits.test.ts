@@ -157,6 +157,12 @@ describe("rate limit counts cost, per caller, with 429 and RateLimit headers", (
     expect(last.headers["ratelimit-remaining"]).toBeDefined();
     expect(last.body.errors?.[0]?.extensions?.retryAfterS).toBe(Number(last.headers["retry-after"]));
     expect(last.body.errors?.[0]?.extensions?.http).toBeUndefined();
+    // Sending on regardless is refused up front, the same way.
+    const again = await post({ bearer: greedy.bearer }, { query: "{ tenant { slug } }" });
+    expect(again.status).toBe(429);
+    expect(code(again)).toBe("RATE_LIMITED");
+    expect(Number(again.headers["retry-after"])).toBeGreaterThan(0);
+    expect(again.headers["ratelimit-remaining"]).toBe("0");
     // Another tenant's key still has its whole budget.
     const fine = await post({ bearer: other.bearer }, { query: "{ tenant { slug } }" });
     expect(fine.status).toBe(200);
