@@ -8,7 +8,15 @@ import type { Principal } from "@earshot/auth";
 import { DEFAULT_FIRST } from "@earshot/search";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { type DocumentNode, GraphQLError, type GraphQLSchema, getNamedType, type ValidationRule, visit } from "graphql";
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  getNamedType,
+  isLeafType,
+  type ValidationRule,
+  visit,
+} from "graphql";
 import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { ApiDeps, Context } from "./context.ts";
@@ -21,11 +29,11 @@ export const MAX_DIRECTIVES = 20;
 export const MAX_COST = 5000;
 /** Fields that encode a query (embedder call) and/or run a vector or text search. */
 export const SEARCH_FIELDS = new Set(["searchAudio", "similarAudio", "searchByExample", "suggestTags"]);
-export const SEARCH_COST = 100;
+export const SEARCH_COST = 1000;
 export const MAX_SEARCHES = 3;
 /** Points one upload request (any number of files) consumes. */
 export const UPLOAD_COST = 10;
-export const DEFAULT_POINTS_PER_MINUTE = 20_000;
+export const DEFAULT_POINTS_PER_MINUTE = 60_000;
 /** A tenant's budget is this many callers' budgets (all its keys and users together). */
 export const TENANT_BUDGET_FACTOR = 3;
 
@@ -46,8 +54,9 @@ export function documentRules(): ValidationRule[] {
 }
 
 /**
- * Cost in points: every field 1 plus its children; a connection multiplies its children by `first` (default 20);
- * a search field adds SEARCH_COST for the embedder call and the index scan. Aliases and fragment spreads count each
+ * Cost in points, roughly rows of work: an object field 1 plus its children (a scalar field 0, it comes with its row);
+ * a connection multiplies its children by `first` (default 20); a search field costs SEARCH_COST for the embedder
+ * call and the index scan (tens of milliseconds: a page of 100 rows takes a few). Aliases and fragment spreads count each
  * time they appear.
  */
 export function measureCost(
@@ -58,9 +67,10 @@ export function measureCost(
 ): { cost: number; searches: number } {
   let searches = 0;
   const estimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
-    const connection = getNamedType(field.type).name.endsWith("Connection");
+    const type = getNamedType(field.type);
+    const connection = type.name.endsWith("Connection");
     const first = typeof args.first === "number" && args.first > 0 ? args.first : DEFAULT_FIRST;
-    const own = SEARCH_FIELDS.has(field.name) ? SEARCH_COST : 1;
+    const own = SEARCH_FIELDS.has(field.name) ? SEARCH_COST : isLeafType(type) ? 0 : 1;
     if (SEARCH_FIELDS.has(field.name)) searches++;
     return own + (connection ? first : 1) * childComplexity;
   };

@@ -72,8 +72,8 @@ const schema = z.object({
   QUEUE_DASHBOARD_USER: z.string().min(1).default("ops"),
   QUEUE_DASHBOARD_PASSWORD: z.string().min(16).optional(),
   /** A dead worker's jobs go back to the queue after their lock expires (checked every stalled interval). */
-  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(500).default(30_000),
-  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(500).default(60_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(60_000),
   /** Per-file upload limit in bytes (default 512 MiB). */
   INGEST_MAX_FILE_BYTES: z.coerce
     .number()
@@ -91,9 +91,9 @@ const schema = z.object({
   MEDIA_URL_TTL_S: z.coerce.number().int().min(10).max(86_400).default(900),
   /**
    * Query-cost points per minute per API key, per user and per anonymous client (a request consumes its cost: a
-   * search ~100 plus its page, a plain field 1; an upload request 10). See apps/api/README.md.
+   * search 1000 plus 1 per object in its page, a plain object 1; an upload request 10). See apps/api/README.md.
    */
-  RATE_LIMIT_POINTS_PER_MINUTE: z.coerce.number().int().min(100).default(20_000),
+  RATE_LIMIT_POINTS_PER_MINUTE: z.coerce.number().int().min(100).default(60_000),
   /**
    * Proxies whose X-Forwarded-For the API believes for the client address (comma-separated IPs, CIDRs or
    * proxy-addr names such as loopback): the web UI's server and any load balancer in front of the API.
