@@ -27,7 +27,12 @@ export interface ApiDeps {
   /** HMAC key for signed media URLs. */
   mediaSecret: string;
   mediaTtlS?: number;
-  rateLimitPerMinute?: number;
+  /** Query-cost points per minute per API key, user or anonymous client (see limits.ts). */
+  rateLimitPointsPerMinute?: number;
+  /** Proxies whose X-Forwarded-For is believed (Fastify trustProxy / proxy-addr); default: loopback. */
+  trustedProxies?: string[];
+  /** GraphQL introspection and "Did you mean" hints; default: outside production. */
+  introspection?: boolean;
   webOrigin?: string;
   sessionTtlH?: number;
   /** How long an invitation link works (INVITATION_TTL_H). */

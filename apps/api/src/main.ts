@@ -39,7 +39,12 @@ const app = await buildServer({
   ingest: { storage, queues, maxFileBytes: config.INGEST_MAX_FILE_BYTES },
   mediaSecret: await mediaSecret(),
   mediaTtlS: config.MEDIA_URL_TTL_S,
-  rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+  rateLimitPointsPerMinute: config.RATE_LIMIT_POINTS_PER_MINUTE,
+  trustedProxies: config.TRUSTED_PROXIES,
+  introspection:
+    config.GRAPHQL_INTROSPECTION === undefined
+      ? config.NODE_ENV !== "production"
+      : config.GRAPHQL_INTROSPECTION === "true",
   webOrigin: config.WEB_ORIGIN,
   sessionTtlH: config.SESSION_TTL_H,
   invitationTtlH: config.INVITATION_TTL_H,

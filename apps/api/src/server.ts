@@ -7,10 +7,9 @@ import fastifyCors from "@fastify/cors";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyMultipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance } from "fastify";
-import { buildSchema } from "graphql";
 import { type ApiDeps, type Context, makeContext } from "./context.ts";
 import { ApiError, formatError, HTTP_STATUS, toApiError } from "./errors.ts";
-import { limitsPlugin } from "./limits.ts";
+import { documentRules, limitsPlugin, MAX_TOKENS, refuseSpentCallers } from "./limits.ts";
 import { registerMediaRoutes, sendError } from "./media.ts";
 import { resolvePrincipal } from "./principal.ts";
 import { Mutation } from "./resolvers/mutation.ts";
@@ -25,19 +24,32 @@ export const typeDefs = readFileSync(new URL("./schema.graphql", import.meta.url
 
 /** The API's HTTP server: GraphQL at /graphql, liveness at /healthz, media and uploads under /v1 (see README). */
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: 1024 * 1024,
+    // request.ip is the client only through these proxies (the web UI's server, a load balancer); any other
+    // peer's X-Forwarded-For is ignored.
+    trustProxy: deps.trustedProxies ?? ["loopback"],
+  }) as unknown as FastifyInstance;
   // Request durations and x-request-id on every log line (@earshot/observability); first, to see all routes. The
   // registry (app.metricsRegistry) is served on its own internal port by main.ts, not here where partners call.
   await app.register(observability, { service: "api", metricsPath: false });
+  const introspection = deps.introspection ?? process.env.NODE_ENV !== "production";
   const apollo = new ApolloServer<Context>({
     typeDefs,
     resolvers: [{ Query, Mutation }, typeResolvers],
-    plugins: [fastifyApolloDrainPlugin(app), limitsPlugin(buildSchema(typeDefs))],
+    plugins: [fastifyApolloDrainPlugin(app), limitsPlugin()],
+    validationRules: documentRules(),
+    // More tokens than any real query: refused while parsing (400), before validation walks the document.
+    parseOptions: { maxTokens: MAX_TOKENS },
+    introspection,
     includeStacktraceInErrorResponses: false,
     // main.ts shuts down in order on SIGTERM; Apollo's own handler would re-raise the signal and kill it midway.
     stopOnTerminationSignals: false,
     formatError: (formatted, error) =>
-      formatError(formatted, error, (err) => deps.logger.error({ err }, "unexpected error in a GraphQL request")),
+      formatError(formatted, error, (err) => deps.logger.error({ err }, "unexpected error in a GraphQL request"), {
+        suggestions: introspection,
+      }),
   });
   await apollo.start();
 
@@ -85,7 +97,12 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   // Plain-HTTP routes answer {"error":{code,message}} with the same codes as GraphQL.
   app.setErrorHandler((err, _req, reply) => {
     const known = toApiError(err);
-    if (known) return sendError(reply, known.code, known.message);
+    if (known) {
+      // Retry-After and RateLimit-* of a refused request, as on /graphql.
+      const http = known.extensions.http as { headers?: Map<string, string> } | undefined;
+      for (const [name, value] of http?.headers ?? []) reply.header(name, value);
+      return sendError(reply, known.code, known.message);
+    }
     const e = err as { statusCode?: number; code?: string; message: string };
     if (e.code === "FST_REQ_FILE_TOO_LARGE" || e.code === "FST_FILES_LIMIT" || e.statusCode === 413) {
       return sendError(reply, "TOO_LARGE", e.message);
@@ -105,6 +122,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   registerMediaRoutes(app, deps);
   registerUploadRoutes(app, deps);
+  app.addHook("onRequest", refuseSpentCallers(deps));
 
   await app.register(fastifyApollo(apollo), {
     context: async (request, reply) => {

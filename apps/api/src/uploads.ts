@@ -25,7 +25,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ApiDeps, IngestDeps } from "./context.ts";
 import { ApiError, HTTP_STATUS, toApiError } from "./errors.ts";
 import { storeExample } from "./examples.ts";
-import { hitRateLimit } from "./limits.ts";
+import { chargeRequest, UPLOAD_COST } from "./limits.ts";
 import { resolvePrincipal } from "./principal.ts";
 
 export const MAX_EXAMPLE_BYTES = 20 * 1024 * 1024;
@@ -39,10 +39,7 @@ async function authorise(deps: ApiDeps, req: FastifyRequest, permission: Permiss
     throw new ApiError("FORBIDDEN", "cookie-authenticated uploads need the header x-earshot-csrf: 1");
   }
   if (!can(principal, permission)) throw new ApiError("FORBIDDEN", `this needs the ${permission} permission`);
-  const key = principal.kind === "apiKey" ? `key:${principal.apiKeyId}` : `user:${principal.userId}`;
-  const limit = deps.rateLimitPerMinute ?? 600;
-  const wait = await hitRateLimit(deps.redis, `${deps.redisPrefix ?? "earshot"}:rl:${key}`, limit);
-  if (wait !== null) throw new ApiError("RATE_LIMITED", `rate limit of ${limit} requests per minute reached`);
+  await chargeRequest(deps, principal, req, UPLOAD_COST);
   return principal;
 }
 

@@ -14,6 +14,7 @@ import { ASSET_COLUMNS, type AssetRow, checkId } from "@earshot/search";
 import { requireAuth, requirePermission, tx } from "../context.ts";
 import { ApiError, badInput, notFound } from "../errors.ts";
 import type { MutationResolvers } from "../generated/graphql.ts";
+import { limitSignIn } from "../limits.ts";
 import type { BatchRow, CollectionRow, MembershipRow } from "../parents.ts";
 import { TENANT_COOKIE } from "../principal.ts";
 import { actorLabel, BATCH_COLUMNS, COLLECTION_COLUMNS, findBatch, findCollection, roleOf, scopeOf } from "./common.ts";
@@ -253,7 +254,9 @@ export const Mutation: MutationResolvers = {
   },
 
   signIn: async (_p, { input }, ctx) => {
-    const user = await checkCredentials(ctx.deps.pool, input.email, input.password);
+    const user = await limitSignIn(ctx.deps, input.email, ctx.request.ip, () =>
+      checkCredentials(ctx.deps.pool, input.email, input.password),
+    );
     if (!user) throw new ApiError("UNAUTHENTICATED", "wrong email or password");
     const memberships = await membershipsOf(ctx.deps.pool, user.id);
     const m = input.tenantSlug ? memberships.find((x) => x.tenantSlug === input.tenantSlug) : memberships[0];
