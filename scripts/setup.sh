@@ -8,8 +8,8 @@ SUDO=""
 if [[ "$(id -u)" != "0" ]]; then SUDO="sudo"; fi
 
 # ffmpeg decodes audio, sox short WAV/FLAC/Ogg Vorbis files; python3-* train and check the model; chromium runs the
-# browser tests; postgresql-server-dev-15 builds pgvector.
-APT_PACKAGES=(ffmpeg sox python3-numpy python3-scipy python3-torch python3-onnx postgresql-server-dev-15
+# browser tests; postgresql-server-dev-15 builds pgvector; espeak-ng speaks the pretrained networks' speech check.
+APT_PACKAGES=(ffmpeg sox python3-numpy python3-scipy python3-torch python3-onnx postgresql-server-dev-15 espeak-ng
   make gcc dpkg-dev chromium unzip zip)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -34,3 +34,7 @@ if [[ "${CI:-}" == "true" ]]; then
 else
   pnpm install
 fi
+
+# The pretrained AudioSet networks (YAMNet, EfficientAT mn04_as), when ../shared/models/pretrained or
+# $EARSHOT_PRETRAINED_DIR holds them: converted to ONNX in the ignored models/pretrained/ (skipped when up to date).
+(cd training && /usr/bin/python3 -m earshot_train.pretrained.convert)

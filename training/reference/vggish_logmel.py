@@ -56,8 +56,8 @@ def magnitude_spectrogram(pcm):
     return np.abs(np.fft.rfft(frames(np.asarray(pcm, dtype=np.float64)) * window, N_FFT, axis=1))
 
 
-def log_mel(pcm):
-    return np.log(magnitude_spectrogram(pcm) @ mel_matrix() + LOG_OFFSET)
+def log_mel(pcm, offset=LOG_OFFSET):
+    return np.log(magnitude_spectrogram(pcm) @ mel_matrix() + offset)
 
 
 def examples(logmel):
