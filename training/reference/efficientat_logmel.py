@@ -5,7 +5,8 @@ pre-emphasis y[t] = x[t+1] - 0.97 x[t] (a valid 2-tap filter, one sample shorter
 symmetric 800-sample Hann window centred in the 1024 frame, hop 320, centred frames (signal reflect-padded by 512
 on both sides, so frames = 1 + floor(len / 320)); power spectrum; a Kaldi-style bank of 128 triangular mel bins
 (mel = 1127 ln(1 + f/700), triangles evenly spaced in mel between 0 and 15000 Hz, evaluated at bin k's frequency
-k * 32000 / 1024; the Nyquist bin is zero); log(mel + 1e-5); then (x + 4.5) / 5.
+k * 32000 / 1024; the Nyquist bin is zero); log(mel + 1e-5); then (x + 4.5) / 5. A pre-emphasised signal
+shorter than 513 samples is zero-padded to 513 first (reflect padding needs more samples than half a frame).
 
 Usage: python3 efficientat_logmel.py IN.f32 OUT.f64 [IN.f32 OUT.f64 ...]
   IN: raw little-endian float32 mono PCM at 32 kHz; OUT: raw float64 [128][frames] (mel-major, as the network
@@ -53,6 +54,7 @@ def window():
 def log_mel(pcm):
     x = np.asarray(pcm, dtype=np.float64)
     x = x[1:] - PREEMPHASIS * x[:-1]
+    x = np.pad(x, (0, max(0, N_FFT // 2 + 1 - len(x))))
     x = np.pad(x, N_FFT // 2, mode="reflect")
     n = 1 + (len(x) - N_FFT) // HOP
     idx = np.arange(N_FFT)[None, :] + HOP * np.arange(n)[:, None]

@@ -30,6 +30,18 @@ export {
 } from "./logmel.ts";
 export { type ExpertEntry, type FrameSequence, OnnxExpert } from "./onnx.ts";
 export { type AudiowaveformJson, computePeakLevels, computePeaks, DEFAULT_PEAK_LEVELS } from "./peaks.ts";
+export {
+  EFFICIENTAT_BANDS,
+  EFFICIENTAT_SAMPLE_RATE,
+  type EfficientatLogMel,
+  efficientatLogMel,
+  YAMNET_BANDS,
+  YAMNET_LOG_OFFSET,
+  YAMNET_PATCH_FRAMES,
+  YAMNET_PATCH_HOP_FRAMES,
+  type YamnetPatches,
+  yamnetPatches,
+} from "./pretrained.ts";
 export { type AudioInfo, DEFAULT_MAX_BYTES, type ProbeOptions, probeAudio } from "./probe.ts";
 export { float32Samples } from "./samples.ts";
 export { segmentWindows, type Window } from "./segment.ts";

@@ -25,15 +25,18 @@ export function logMelVggish(pcm16k: Float32Array): LogMel {
   return result;
 }
 
-/** logMelVggish as a sink of forEachMagnitudeBlock, to share one STFT pass with other frontends. */
-export function logMelSink(frames: number): { result: LogMel; sink: MagnitudeSink } {
+/**
+ * logMelVggish as a sink of forEachMagnitudeBlock, to share one STFT pass with other frontends. YAMNet reads the
+ * same log-mel with a smaller log offset (0.001).
+ */
+export function logMelSink(frames: number, logOffset = VGGISH_LOG_OFFSET): { result: LogMel; sink: MagnitudeSink } {
   const data = new Float32Array(frames * VGGISH_BANDS);
   const mel = new Float64Array(VGGISH_BANDS);
   const sink: MagnitudeSink = (first, count, mag) => {
     for (let f = 0; f < count; f++) {
       applyBands(mag, vggishBands, mel, f * SPECTRUM_BINS);
       const row = (first + f) * VGGISH_BANDS;
-      for (let b = 0; b < VGGISH_BANDS; b++) data[row + b] = Math.log(mel[b]! + VGGISH_LOG_OFFSET);
+      for (let b = 0; b < VGGISH_BANDS; b++) data[row + b] = Math.log(mel[b]! + logOffset);
     }
   };
   return { result: { data, frames, bands: VGGISH_BANDS }, sink };

@@ -1,13 +1,14 @@
 """The published checks of the pretrained networks, on synthetic signals run through the reference front ends.
 
-Each check is (network, signal, rule); a rule names the class that must come first, or a set of classes one of
-which must be among the top k. The signals: 3 s of silence, white noise, a 440 Hz sine and, when espeak-ng is
-installed, a spoken sentence.
+The rules and signal settings live in checks.json, which the ONNX runtime test (packages/model/test/pretrained.test.ts)
+reads too: a rule names classes one of which must be within the clip's top k. The signals: silence, white noise, a
+sine and, when espeak-ng is installed, a spoken sentence.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import subprocess
 import sys
@@ -24,8 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "reference"))
 import efficientat_logmel  # noqa: E402
 import yamnet_logmel  # noqa: E402
 
-SPEECH_TEXT = "The quick brown fox jumps over the lazy dog, and then it runs back home again."
-NOISE_FAMILY = {"White noise", "Pink noise", "Noise", "Static", "Hiss"}
+SPEC = json.loads((Path(__file__).resolve().parent / "checks.json").read_text())
 
 
 def class_names(csv_path: Path) -> list[str]:
@@ -41,7 +41,7 @@ def espeak_speech(rate: int) -> np.ndarray | None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "speech.wav"
-        subprocess.run([exe, "-w", str(path), SPEECH_TEXT], check=True, capture_output=True)
+        subprocess.run([exe, "-w", str(path), SPEC["speech_text"]], check=True, capture_output=True)
         with wave.open(str(path)) as w:
             src_rate = w.getframerate()
             pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float64) / 32768.0
@@ -51,11 +51,11 @@ def espeak_speech(rate: int) -> np.ndarray | None:
 
 def signals(rate: int) -> dict[str, np.ndarray]:
     """The synthetic check signals at `rate` Hz (deterministic)."""
-    t = np.arange(3 * rate) / rate
+    n = SPEC["seconds"] * rate
     out = {
-        "silence": np.zeros(3 * rate),
-        "white noise": np.random.default_rng(0).normal(0.0, 0.05, 3 * rate),  # -26 dBFS
-        "sine 440 Hz": 0.5 * np.sin(2 * np.pi * 440 * t),
+        "silence": np.zeros(n),
+        "white noise": np.random.default_rng(0).normal(0.0, SPEC["noise_std"], n),
+        "sine 440 Hz": SPEC["sine_amplitude"] * np.sin(2 * np.pi * SPEC["sine_hz"] * np.arange(n) / rate),
     }
     speech = espeak_speech(rate)
     if speech is not None:
@@ -71,16 +71,7 @@ class Rule:
     top: int  # the class (or one of them) must be within the first `top`
 
 
-RULES = [
-    Rule("yamnet", "silence", frozenset({"Silence"}), 1),
-    Rule("yamnet", "white noise", frozenset(NOISE_FAMILY), 1),
-    Rule("yamnet", "sine 440 Hz", frozenset({"Sine wave"}), 10),
-    Rule("yamnet", "speech", frozenset({"Speech"}), 1),
-    Rule("mn04", "silence", frozenset({"Silence"}), 1),
-    Rule("mn04", "white noise", frozenset(NOISE_FAMILY), 3),
-    Rule("mn04", "sine 440 Hz", frozenset({"Sine wave"}), 10),
-    Rule("mn04", "speech", frozenset({"Speech"}), 1),
-]
+RULES = [Rule(r["network"], r["signal"], frozenset(r["classes"]), r["top"]) for r in SPEC["rules"]]
 
 
 def yamnet_scores(model, pcm16k: np.ndarray) -> np.ndarray:

@@ -63,7 +63,7 @@ def converter_version() -> str:
     """A hash of the code that shapes the outputs (these modules and the reference front ends): a change redoes it."""
     here = Path(__file__).resolve().parent
     reference = (checks.yamnet_logmel, checks.yamnet_logmel.vggish, checks.efficientat_logmel)
-    code = sorted(here.glob("*.py")) + [m.__file__ for m in reference]
+    code = [*sorted(here.glob("*.py")), here / "checks.json", *(m.__file__ for m in reference)]
     h = hashlib.sha256()
     for path in code:
         h.update(Path(path).read_bytes())
