@@ -1,8 +1,8 @@
 // The pretrained AudioSet networks as converted by scripts/setup.sh (training/earshot_train/pretrained) into
 // models/pretrained/: our TypeScript front ends + onnxruntime-node must pass the same published checks the
 // conversion ran in PyTorch (training/earshot_train/pretrained/checks.json), and match PyTorch's outputs.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -149,5 +149,42 @@ describe.skipIf(!converted)("pretrained experts through onnxruntime-node (models
       }
       expect(out.embeddings!.dims).toEqual([2, net === "yamnet" ? 1024 : 384]);
     }
+  });
+});
+
+describe("the set-up conversion (python3 -m earshot_train.pretrained.convert)", () => {
+  const convert = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync("/usr/bin/python3", ["-m", "earshot_train.pretrained.convert", ...args], {
+      cwd: join(ROOT, "training"),
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+    });
+
+  it("succeeds without the source folder, saying the self-contained bundle is used", () => {
+    const r = convert([], { EARSHOT_PRETRAINED_DIR: join(tmpdir(), "earshot-no-such-pretrained-dir") });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/no pretrained networks at .*: the self-contained default bundle will be used/);
+  });
+
+  it("refuses a source file whose sha256 is not the published one, writing nothing", () => {
+    const src = mkdtempSync(join(tmpdir(), "earshot-pretrained-src-"));
+    const out = join(src, "out");
+    try {
+      writeFileSync(join(src, "yamnet_public_dynint8.tflite"), "TFL3 but not YAMNet");
+      const r = convert(["--src", src, "--out", out]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(
+        /yamnet_public_dynint8\.tflite: sha256 [0-9a-f]{16} differs from the published 2d5e1e0577beb1fd/,
+      );
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      rmSync(src, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!converted)("does nothing when models/pretrained matches the sources and the converter", () => {
+    const r = convert([]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(`pretrained experts up to date in ${DIR}`);
   });
 });
