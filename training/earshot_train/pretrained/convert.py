@@ -23,12 +23,13 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import scipy.signal
 import torch
 
 from ..paths import ROOT
 from . import checks
 from .mn04 import load_mn04
-from .yamnet import load_yamnet, tflite_mel_matrix
+from .yamnet import load_yamnet, tflite_front_end
 
 DEFAULT_SRC = ROOT.parent / "shared" / "models" / "pretrained"
 DEFAULT_OUT = ROOT / "models" / "pretrained"
@@ -138,12 +139,17 @@ def convert(src: Path, out: Path, force: bool = False) -> str:
     audioset_names = checks.class_names(src / "audioset_class_labels_indices.csv")
     if len(yamnet_names) != 521 or len(audioset_names) != 527:
         raise ConvertError("class maps: expected 521 YAMNet and 527 AudioSet names")
-    # Our mel matrix against the int8 one inside the .tflite front end: same bands up to quantisation.
-    ours = checks.yamnet_logmel.vggish.mel_matrix()
-    theirs = tflite_mel_matrix(src / "yamnet_public_dynint8.tflite").T
-    mel_error = float(np.abs(ours - theirs).max())
-    if mel_error > 0.01:
-        raise ConvertError(f"the YAMNet mel matrix differs from the file's by {mel_error:.4f}")
+    # Our front end against the constants in the .tflite's own: the same window and log offset, and the same mel
+    # bands up to the file's int8 quantisation.
+    window, mel, offset = tflite_front_end(src / "yamnet_public_dynint8.tflite")
+    vggish = checks.yamnet_logmel.vggish
+    window_error = float(np.abs(window - scipy.signal.get_window("hann", vggish.WINDOW, fftbins=True)).max())
+    mel_error = float(np.abs(vggish.mel_matrix() - mel.T).max())
+    if window_error > 1e-6 or mel_error > 0.01 or offset != np.float32(checks.yamnet_logmel.LOG_OFFSET):
+        raise ConvertError(
+            f"YAMNet's front end differs from the file's: window {window_error:.2g}, mel {mel_error:.4f}, "
+            f"log offset {offset}"
+        )
     results = checks.run_checks(yamnet, mn04, yamnet_names, audioset_names)
     failed = [r for r in results if not r["passed"]]
     if failed:
@@ -186,7 +192,7 @@ def convert(src: Path, out: Path, force: bool = False) -> str:
             },
         },
         "checks": results,
-        "yamnet_mel_matrix_max_error": mel_error,
+        "yamnet_front_end_vs_file": {"window_max_error": window_error, "mel_matrix_max_error": mel_error},
         "outputs": {f: sha256(tmp / f) for f in files},
     }  # fmt: skip
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")

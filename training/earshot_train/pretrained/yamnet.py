@@ -120,8 +120,13 @@ def load_yamnet(path) -> YAMNet:
     return YAMNet(layers, dense[0], dense[1]).eval()
 
 
-def tflite_mel_matrix(path) -> np.ndarray:
-    """The 64x257 mel matrix stored in the file's own front end (int8, dequantized), for checking ours."""
+def tflite_front_end(path) -> tuple[np.ndarray, np.ndarray, float]:
+    """The constants of the file's own front end, for checking ours: the 400-point STFT window, the 64x257 mel
+    matrix (int8, dequantized) and the log offset (the mel layer's bias)."""
     model = TFLiteModel.load(path)
-    op = next(op for op in model.operators if op.name == "FULLY_CONNECTED")
-    return model.constant(op.inputs[1])
+    mel_op = next(op for op in model.operators if op.name == "FULLY_CONNECTED")
+    offsets = model.constant(mel_op.inputs[2])
+    windows = [t.values() for t in model.tensors if t.shape == (400,) and t.dtype == np.float32 and t.data is not None]
+    if len(windows) != 1 or np.ptp(offsets) != 0:
+        raise ValueError("the file's front end is not the expected STFT window + mel layer")
+    return windows[0], model.constant(mel_op.inputs[1]), float(offsets[0])
