@@ -1,5 +1,5 @@
 export { type MediaCheck, type MediaClaims, type MediaKind, signMediaPath, verifyMediaSignature } from "./media.ts";
-export { hashPassword, verifyPassword } from "./password.ts";
+export { derivedKey, hashPassword, verifyPassword } from "./password.ts";
 export {
   can,
   type Permission,
@@ -16,17 +16,17 @@ export {
   type ApiKeyRow,
   addMembership,
   apiKeyPrincipal,
-  checkCredentials,
   createApiKey,
   createSession,
   createUser,
   deleteSession,
-  findSession,
   findUserByEmail,
   type MembershipInfo,
-  membershipsOf,
   normaliseEmail,
+  type SessionInfo,
+  sessionMemberships,
   sessionPrincipal,
+  signIn,
   type UserRow,
 } from "./store.ts";
 export { hashMatches, newApiKey, newSessionToken, parseApiKey, sha256Hex } from "./tokens.ts";

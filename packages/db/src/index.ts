@@ -12,5 +12,5 @@ export {
   withTenant,
   withTransaction,
 } from "./pool.ts";
-export { type LoginGroup, loginOf, provisionLoginRole } from "./roles.ts";
 export { createPrisma, Prisma, type PrismaClient } from "./prisma.ts";
+export { type LoginGroup, loginOf, provisionLoginRole } from "./roles.ts";

@@ -86,7 +86,9 @@ export async function migrate(client: pg.ClientBase, dir = migrationsDir): Promi
 
 /** Applied migrations (name to checksum), or null when the history table does not exist yet. */
 async function appliedMigrations(client: pg.ClientBase): Promise<Map<string, string> | null> {
-  const { rows } = await client.query<{ exists: boolean }>("SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists");
+  const { rows } = await client.query<{ exists: boolean }>(
+    "SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists",
+  );
   if (!rows[0]?.exists) return null;
   const applied = await client.query<{ migration_name: string; checksum: string }>(
     "SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",

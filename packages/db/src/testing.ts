@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { migrate } from "./migrate.ts";
+import { holdTenantTicket, runWithTenantTickets, withTenant } from "./pool.ts";
 import { provisionLoginRole } from "./roles.ts";
 
 /** The server tests create their throwaway databases on (trust auth on this machine and in CI). */
@@ -60,4 +61,21 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
       await c.end();
     },
   };
+}
+
+/**
+ * withTenant the way the API does it: with a ticket for the tenant held for the "request". The ticket is minted by
+ * the owner here; in the API it comes from the session or API key check.
+ */
+export async function withApiTenant<T>(
+  owner: pg.Pool,
+  api: pg.Pool,
+  tenantId: string,
+  fn: (c: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const { rows } = await owner.query<{ t: string }>("SELECT earshot_tenant_ticket($1) AS t", [tenantId]);
+  return runWithTenantTickets(async () => {
+    holdTenantTicket(tenantId, rows[0]?.t);
+    return withTenant(api, tenantId, fn);
+  });
 }

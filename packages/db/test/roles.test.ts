@@ -1,16 +1,8 @@
 // Issue 18.3: the application's own login roles cannot reach another tenant's rows, whatever SQL they run.
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createPool,
-  holdTenantTicket,
-  type Pool,
-  runWithTenantTickets,
-  toVectorLiteral,
-  withTenant,
-  withTransaction,
-} from "../src/index.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
+import { createPool, type Pool, toVectorLiteral, withTenant, withTransaction } from "../src/index.ts";
+import { createTestDatabase, type TestDatabase, withApiTenant } from "../src/testing.ts";
 
 let db: TestDatabase;
 let owner: Pool;
@@ -24,14 +16,7 @@ async function ticketFor(tenantId: string): Promise<string> {
   return rows[0]!.t;
 }
 
-/** The API's way in: a ticket held for the request, then withTenant. */
-async function asApi<T>(tenantId: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const ticket = await ticketFor(tenantId);
-  return runWithTenantTickets(async () => {
-    holdTenantTicket(tenantId, ticket);
-    return withTenant(api, tenantId, fn);
-  });
-}
+const asApi = <T>(tenantId: string, fn: (c: pg.PoolClient) => Promise<T>) => withApiTenant(owner, api, tenantId, fn);
 
 const assetIds = async (c: pg.PoolClient) =>
   (await c.query<{ id: string }>("SELECT id FROM audio_assets ORDER BY id")).rows.map((r) => r.id);
@@ -71,7 +56,13 @@ describe("the application's login roles", () => {
                 (SELECT count(*)::int FROM pg_class c WHERE c.relowner = r.oid) AS owned
            FROM pg_roles r WHERE r.rolname = current_user`,
       );
-      expect(rows[0]).toEqual({ rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false, owned: 0 });
+      expect(rows[0]).toEqual({
+        rolsuper: false,
+        rolbypassrls: false,
+        rolcreaterole: false,
+        rolcreatedb: false,
+        owned: 0,
+      });
     }
   });
 
@@ -99,9 +90,7 @@ describe("the application's login roles", () => {
     expect(viaWorker).toEqual([tenants.a.asset]);
     // Nor can the login become anyone more powerful.
     await expect(asApi(tenants.a.id, (c) => c.query("SET ROLE postgres"))).rejects.toThrow(/permission denied/);
-    await expect(asApi(tenants.a.id, (c) => c.query("SET ROLE earshot_internal"))).rejects.toThrow(
-      /permission denied/,
-    );
+    await expect(asApi(tenants.a.id, (c) => c.query("SET ROLE earshot_internal"))).rejects.toThrow(/permission denied/);
   });
 
   it("setting earshot.tenant_id by hand gives no rows of the other tenant", async () => {

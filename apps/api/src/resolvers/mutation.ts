@@ -2,15 +2,13 @@ import { randomBytes } from "node:crypto";
 import {
   API_KEY_COLUMNS,
   type ApiKeyRow,
-  checkCredentials,
   createApiKey,
-  createSession,
   createUser,
   deleteSession,
   findUserByEmail,
-  membershipsOf,
   type Role,
-  type UserRow,
+  sessionMemberships,
+  signIn,
 } from "@earshot/auth";
 import type { PoolClient } from "@earshot/db";
 import { enqueueReindex, sealUploadBatch } from "@earshot/ingest";
@@ -277,35 +275,36 @@ export const Mutation: MutationResolvers = {
   },
 
   signIn: async (_p, { input }, ctx) => {
-    const user = await checkCredentials(ctx.deps.pool, input.email, input.password);
-    if (!user) throw new ApiError("UNAUTHENTICATED", "wrong email or password");
-    const memberships = await membershipsOf(ctx.deps.pool, user.id);
+    const session = await signIn(ctx.deps.pool, input.email, input.password, ctx.deps.sessionTtlH ?? 168);
+    if (!session) throw new ApiError("UNAUTHENTICATED", "wrong email or password");
+    // The new session's memberships, with tickets for its tenants (the payload's tenant is read in one).
+    const memberships = (await sessionMemberships(ctx.deps.pool, session.token))?.memberships ?? [];
     const m = input.tenantSlug ? memberships.find((x) => x.tenantSlug === input.tenantSlug) : memberships[0];
     if (!m) {
+      await deleteSession(ctx.deps.pool, session.token);
       throw new ApiError(
         "FORBIDDEN",
         input.tenantSlug ? "you are not a member of this tenant" : "you are not a member of any tenant",
       );
     }
     if (ctx.sessionToken) await deleteSession(ctx.deps.pool, ctx.sessionToken);
-    const session = await createSession(ctx.deps.pool, user.id, ctx.deps.sessionTtlH ?? 168);
     setSessionCookies(ctx, session.token, m.tenantSlug, session.expiresAt);
-    return { user, tenantId: m.tenantId, role: m.role };
+    return { user: session.user, tenantId: m.tenantId, role: m.role };
   },
 
   switchTenant: async (_p, { slug }, ctx) => {
     const p = requireAuth(ctx);
     if (p.kind !== "user") throw new ApiError("FORBIDDEN", "API keys belong to one tenant");
-    const m = (await membershipsOf(ctx.deps.pool, p.userId)).find((x) => x.tenantSlug === slug);
-    if (!m) throw new ApiError("FORBIDDEN", "you are not a member of this tenant");
+    const session = ctx.sessionToken ? await sessionMemberships(ctx.deps.pool, ctx.sessionToken) : null;
+    const m = session?.memberships.find((x) => x.tenantSlug === slug);
+    if (!session || !m) throw new ApiError("FORBIDDEN", "you are not a member of this tenant");
     ctx.reply.setCookie(TENANT_COOKIE, slug, {
       path: "/",
       httpOnly: true,
       sameSite: "lax",
       secure: ctx.deps.secureCookies ?? process.env.NODE_ENV === "production",
     });
-    const { rows } = await ctx.deps.pool.query<UserRow>("SELECT id, email, name FROM users WHERE id = $1", [p.userId]);
-    return { user: rows[0] as UserRow, tenantId: m.tenantId, role: m.role };
+    return { user: session.user, tenantId: m.tenantId, role: m.role };
   },
 
   signOut: async (_p, _a, ctx) => {
