@@ -146,8 +146,34 @@ describe("the application's login roles", () => {
       "INSERT INTO tenants (slug, name) VALUES ('evil', 'evil')",
       "UPDATE tenants SET name = 'x'",
       "CREATE TABLE evil (id int)",
+      "INSERT INTO sessions (user_id, token_hash, expires_at) SELECT id, 'x', now() + interval '1 day' FROM users",
+      "UPDATE users SET password_hash = 'x'",
     ];
     for (const sql of denied) await expect(api.query(sql), sql).rejects.toThrow(/permission denied/);
+  });
+
+  it("signs in only with the password: the API login never reads a hash and cannot make a session without it", async () => {
+    const email = "roles-user@example.org";
+    // scrypt N=16384, r=8, p=1 of "right password" under this salt; the database keeps the key, never hands it out.
+    const salt = "c2FsdHNhbHRzYWx0c2FsdA";
+    const key = "QI7P_O1n-jSyUclftytin2h991pHrn_I7JHqoQIq31o";
+    await owner.query("INSERT INTO users (email, name, password_hash) VALUES ($1, 'U', $2)", [
+      email,
+      `scrypt$16384$8$1$${salt}$${key}`,
+    ]);
+    const params = async (e: string) =>
+      (await api.query<{ p: string }>("SELECT earshot_password_params($1) AS p", [e])).rows[0]!.p;
+    expect(await params(email)).toBe(`scrypt$16384$8$1$${salt}`);
+    // An unknown email gets a fake salt of the same shape, the same every time: nothing tells the two apart.
+    const unknown = await params("nobody@example.org");
+    expect(unknown).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9_-]{22}$/);
+    expect(await params("nobody@example.org")).toBe(unknown);
+    const signIn = (derived: string) =>
+      api.query("SELECT * FROM earshot_sign_in($1, $2, $3, now() + interval '1 hour')", [email, derived, "t-hash"]);
+    expect((await signIn("wrong-key")).rows).toEqual([]);
+    expect((await signIn(key)).rows).toHaveLength(1);
+    const sessions = await owner.query("SELECT count(*)::int AS n FROM sessions WHERE token_hash = 't-hash'");
+    expect(sessions.rows[0].n).toBe(1);
   });
 
   it("keeps the tenant check an InitPlan, and content search on the HNSW index, under the API's role", async () => {
