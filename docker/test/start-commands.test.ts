@@ -160,7 +160,7 @@ describe("image start commands run on this machine with the compose environment"
   );
 
   it.skipIf(!hasEntry("api"))(
-    "api: starts against Postgres + Redis, migrates, answers its health check",
+    "api: starts against Postgres + Redis as its own login, answers its health check",
     async () => {
       const run = await start("api");
       const gql = await fetch(`http://127.0.0.1:${run.port}/graphql`, {

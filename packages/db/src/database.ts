@@ -13,6 +13,28 @@ export interface DatabaseHandle {
 type DatabaseConfig = Pick<Config, "DATABASE_URL" | "DATABASE_OWNER_URL" | "EARSHOT_DATA_DIR" | "EMBEDDED_DB_PORT">;
 
 /**
+ * As the owner, creates (or brings into line) the login roles named by DATABASE_API_URL (group earshot_app) and
+ * DATABASE_WORKER_URL (earshot_internal); returns "role (group)" for each.
+ */
+export async function provisionLogins(
+  ownerUrl: string,
+  config: Pick<Config, "DATABASE_API_URL" | "DATABASE_WORKER_URL">,
+): Promise<string[]> {
+  const logins = [
+    [config.DATABASE_API_URL, "earshot_app"],
+    [config.DATABASE_WORKER_URL, "earshot_internal"],
+  ] as const;
+  const done: string[] = [];
+  if (!logins.some(([url]) => url)) return done;
+  await withClient(ownerUrl, async (owner) => {
+    for (const [url, group] of logins) {
+      if (url) done.push(`${await provisionLoginRole(owner, url, group)} (${group})`);
+    }
+  });
+  return done;
+}
+
+/**
  * The database this installation uses: DATABASE_URL when set, else the embedded PGlite server (started here).
  * Pending migrations are applied with DATABASE_OWNER_URL when set (which also creates DATABASE_URL's login role in
  * `group`), else with DATABASE_URL itself: a single-URL setup where the process logs in as the owner (development;

@@ -1,4 +1,4 @@
-export { type DatabaseHandle, openDatabase, redactUrl } from "./database.ts";
+export { type DatabaseHandle, openDatabase, provisionLogins, redactUrl } from "./database.ts";
 export { type EmbeddedDatabase, startEmbeddedDatabase } from "./embedded.ts";
 export { type Migration, MigrationError, migrate, migrationsDir, readMigrations } from "./migrate.ts";
 export {
