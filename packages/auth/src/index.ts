@@ -16,6 +16,7 @@ export {
   type ApiKeyRow,
   addMembership,
   apiKeyPrincipal,
+  changePassword,
   createApiKey,
   createSession,
   createUser,

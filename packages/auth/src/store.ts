@@ -60,6 +60,23 @@ export async function signIn(pool: Pool, email: string, password: string, ttlHou
   return rows[0] ? { user: rows[0], token, expiresAt } : null;
 }
 
+/**
+ * Changes a password given the old one (checked by the database like at sign-in, so the application cannot set a
+ * password without it) and ends every session of the user. False when the old password is wrong.
+ */
+export async function changePassword(pool: Pool, email: string, oldPassword: string, newPassword: string) {
+  const address = normaliseEmail(email);
+  const { rows: params } = await pool.query<{ p: string }>("SELECT earshot_password_params($1) AS p", [address]);
+  const oldKey = await derivedKey(oldPassword, params[0]?.p ?? "");
+  if (!oldKey) return false;
+  const { rows } = await pool.query<{ ok: boolean }>("SELECT earshot_change_password($1, $2, $3) AS ok", [
+    address,
+    oldKey.toString("base64url"),
+    await hashPassword(newPassword),
+  ]);
+  return rows[0]?.ok === true;
+}
+
 export interface SessionInfo {
   sessionId: string;
   user: UserRow;

@@ -224,6 +224,24 @@ BEGIN
   RETURN QUERY SELECT u.id, u.email, u.name;
 END $$;
 
+-- Changing a password needs the old one: its derived key is compared here, as at sign-in; the new hash is stored and
+-- every session of the user ends. (The API has no UPDATE on users nor any right on sessions.)
+CREATE FUNCTION earshot_change_password(p_email text, p_old_key text, p_new_hash text) RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+DECLARE u users;
+BEGIN
+  IF p_new_hash !~ '^scrypt\$[0-9]+\$[0-9]+\$[0-9]+\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$' THEN
+    RAISE EXCEPTION 'not a password hash' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  SELECT * INTO u FROM users WHERE users.email = p_email;
+  IF NOT FOUND OR split_part(u.password_hash, '$', 6) IS DISTINCT FROM p_old_key THEN
+    RETURN false;
+  END IF;
+  UPDATE users SET password_hash = p_new_hash WHERE id = u.id;
+  DELETE FROM sessions WHERE user_id = u.id;
+  RETURN true;
+END $$;
+
 CREATE FUNCTION earshot_end_session(p_token_hash text) RETURNS void
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
   DELETE FROM sessions WHERE token_hash = p_token_hash
@@ -259,6 +277,7 @@ DECLARE f text;
 BEGIN
   FOREACH f IN ARRAY ARRAY['earshot_session_memberships(text)', 'earshot_api_key_principal(text, text)',
                            'earshot_password_params(text)', 'earshot_sign_in(text, text, text, timestamptz)',
+                           'earshot_change_password(text, text, text)',
                            'earshot_end_session(text)', 'earshot_user_by_email(text)',
                            'earshot_create_user(text, text, text)', 'earshot_media_asset(uuid, uuid)'] LOOP
     EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
