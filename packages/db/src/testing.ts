@@ -79,3 +79,29 @@ export async function withApiTenant<T>(
     return withTenant(api, tenantId, fn);
   });
 }
+
+export interface TestPools {
+  db: TestDatabase;
+  /** The owner (seeding, inspecting across tenants). */
+  owner: pg.Pool;
+  /** The API's login. */
+  api: pg.Pool;
+  /** The worker's and CLI's login. */
+  worker: pg.Pool;
+  close(): Promise<void>;
+}
+
+/** A migrated test database with a pool per role; close() ends them and drops it. */
+export async function createTestPools(): Promise<TestPools> {
+  const db = await createTestDatabase();
+  const pool = (url: string) => new pg.Pool({ connectionString: url, max: 4 });
+  const pools = { owner: pool(db.ownerUrl), api: pool(db.apiUrl), worker: pool(db.url) };
+  return {
+    db,
+    ...pools,
+    async close() {
+      await Promise.all(Object.values(pools).map((p) => p.end()));
+      await db.drop();
+    },
+  };
+}

@@ -1,10 +1,10 @@
 // Issue 18.3: the application's own login roles cannot reach another tenant's rows, whatever SQL they run.
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPool, type Pool, toVectorLiteral, withTenant, withTransaction } from "../src/index.ts";
-import { createTestDatabase, type TestDatabase, withApiTenant } from "../src/testing.ts";
+import { type Pool, toVectorLiteral, withTenant, withTransaction } from "../src/index.ts";
+import { createTestPools, type TestPools, withApiTenant } from "../src/testing.ts";
 
-let db: TestDatabase;
+let t: TestPools;
 let owner: Pool;
 let api: Pool;
 let worker: Pool;
@@ -22,10 +22,8 @@ const assetIds = async (c: pg.PoolClient) =>
   (await c.query<{ id: string }>("SELECT id FROM audio_assets ORDER BY id")).rows.map((r) => r.id);
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  owner = createPool(db.ownerUrl);
-  api = createPool(db.apiUrl);
-  worker = createPool(db.url);
+  t = await createTestPools();
+  ({ owner, api, worker } = t);
   for (const key of ["a", "b"] as const) {
     const { rows } = await worker.query<{ id: string }>(
       "INSERT INTO tenants (slug, name) VALUES ($1, $1) RETURNING id",
@@ -43,10 +41,7 @@ beforeAll(async () => {
     tenants[key] = { id, asset };
   }
 });
-afterAll(async () => {
-  await Promise.all([owner.end(), api.end(), worker.end()]);
-  await db.drop();
-});
+afterAll(() => t.close());
 
 describe("the application's login roles", () => {
   it("are not superuser, own no table and cannot bypass row-level security", async () => {
