@@ -15,6 +15,7 @@ import { type ApiDeps, buildServer, storageMediaStore } from "../src/server.ts";
 
 export interface Harness {
   app: FastifyInstance;
+  /** The owner's pool, for seeding and inspecting; the API itself uses deps.pool (its own login role). */
   pool: Pool;
   redis: Redis;
   storage: LocalStorage;
@@ -45,14 +46,16 @@ export async function createHarness(
   opts: { rateLimitPerMinute?: number; embedderUrl?: string } = {},
 ): Promise<Harness> {
   const db: TestDatabase = await createTestDatabase();
-  const pool = createPool(db.url);
+  // The API logs in as its own role, as in production; the tests seed and inspect as the owner.
+  const pool = createPool(db.ownerUrl);
+  const apiPool = createPool(db.apiUrl);
   const prefix = `earshot-test-${randomBytes(4).toString("hex")}`;
   const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
   const queues = createIngestQueues({ redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", prefix });
   const dir = await mkdtemp(path.join(os.tmpdir(), "earshot-api-"));
   const storage = new LocalStorage(dir);
   const deps: ApiDeps = {
-    pool,
+    pool: apiPool,
     logger: createLogger("api-test", "silent"),
     redis,
     // Nothing listens on port 9: text encoding answers UNAVAILABLE unless a test starts an embedder.
@@ -82,6 +85,7 @@ export async function createHarness(
       if (keys.length) await redis.del(...keys);
       redis.disconnect();
       await pool.end();
+      await apiPool.end();
       await db.drop();
       await rm(dir, { recursive: true, force: true });
     },

@@ -4,7 +4,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { createPool, type Pool } from "@earshot/db";
+import { createPool, type Pool, withTenant } from "@earshot/db";
 import { createTestDatabase, type TestDatabase } from "@earshot/db/testing";
 import { createIngestQueues, type IngestQueues, LocalStorage, purgeQueuePrefix } from "@earshot/ingest";
 import { createLogger } from "@earshot/log";
@@ -104,7 +104,10 @@ describe("earshot tenant / ingest", () => {
     expect(r.stdout).toMatch(/failed readme\.txt: NOT_AUDIO/);
     // Not a TTY: one plain line per finished file instead of a progress bar.
     expect(r.stderr).toMatch(/^done\s+cow\.ogg$/m);
-    const { rows } = await pool.query("SELECT title, tags FROM audio_assets WHERE original_filename = 'cow.ogg'");
+    const tenantId = (await pool.query("SELECT id FROM tenants WHERE slug = 'field-recordings'")).rows[0].id;
+    const { rows } = await withTenant(pool, tenantId, (c) =>
+      c.query("SELECT title, tags FROM audio_assets WHERE original_filename = 'cow.ogg'"),
+    );
     expect(rows).toEqual([{ title: "Cow in a field", tags: ["cow"] }]);
 
     const again = await earshot(["ingest", path.join(folder, "door.ogg"), "--tenant", "field-recordings", "--json"]);

@@ -3,7 +3,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promi
 import os from "node:os";
 import path from "node:path";
 import { repoRoot } from "@earshot/config";
-import { createPool, type Pool } from "@earshot/db";
+import { createPool, type Pool, withTenant } from "@earshot/db";
 import { createTestDatabase, type TestDatabase } from "@earshot/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -65,7 +65,9 @@ describe("upload batches", () => {
       ["notes.txt", "queued", undefined],
       ["sub/b.ogg", "queued", undefined],
     ]);
-    const { rows } = await pool.query("SELECT filename, metadata FROM upload_items WHERE batch_id = $1", [batch.id]);
+    const { rows } = await withTenant(pool, ctx.tenantId, (c) =>
+      c.query("SELECT filename, metadata FROM upload_items WHERE batch_id = $1", [batch.id]),
+    );
     const meta = Object.fromEntries(rows.map((r) => [r.filename, r.metadata]));
     expect(meta["a.ogg"]).toEqual({ title: "Bat wings", tags: ["bat", "wings"], custom: {} });
     expect(meta["sub/b.ogg"]).toEqual({});
