@@ -31,7 +31,9 @@ ENV NODE_ENV=production \
     EARSHOT_DATA_DIR=/var/lib/earshot \
     STORAGE_DIR=/var/lib/earshot/storage \
     API_HOST=0.0.0.0 \
-    API_PORT=4000
+    API_PORT=4000 \
+    API_METRICS_HOST=0.0.0.0 \
+    API_METRICS_PORT=4001
 WORKDIR /opt/earshot/app
 COPY --from=build /opt/earshot/node_modules /opt/earshot/node_modules
 COPY --from=build /opt/earshot/app/node_modules ./node_modules

@@ -92,12 +92,15 @@ let stack: Stack;
 let closeBrowser: () => Promise<void>;
 let page: Page;
 let tmp: string;
+/** Every Content-Security-Policy violation any page reported (the UI must run under its policy without one). */
+const cspViolations: string[] = [];
 
 async function shot(name: string, opts: { fullPage?: boolean } = {}) {
   // From the top, so the sticky header is where a person sees it; every waveform drawn (or failed) first.
   if (opts.fullPage !== false) await page.evaluate("window.scrollTo(0, 0)");
   await page.waitForLoadState("networkidle", { timeout: 5000 }).catch(() => {});
-  await page.waitForFunction("!document.querySelector('[data-peaks=loading]')", undefined, { timeout: 10_000 });
+  // Polled with a locator: waitForFunction's string predicate is an eval, which the UI's CSP refuses (issue #18).
+  await expect.poll(() => page.locator("[data-peaks=loading]").count(), { timeout: 10_000 }).toBe(0);
   expect(await page.locator("[data-peaks=failed]").count()).toBe(0);
   await page.screenshot({
     path: path.join(SHOTS, `${name}.png`),
@@ -132,6 +135,13 @@ describe("web UI end to end", () => {
       `e2e: stack (embedder, worker, API, web build + start) up in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
     ({ page, close: closeBrowser } = await launchPage());
+    await page.addInitScript(`document.addEventListener("securitypolicyviolation", (e) =>
+      console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")))`);
+    page.on("console", (m) => {
+      if (m.text().startsWith("CSP violation") || m.text().includes("Content Security Policy")) {
+        cspViolations.push(m.text());
+      }
+    });
   }, 360_000);
 
   afterAll(async () => {
@@ -410,5 +420,39 @@ describe("web UI end to end", () => {
     await page.waitForTimeout(300);
     await shot("search-dark", { fullPage: false });
     await page.emulateMedia({ colorScheme: "light" });
+  }, 30_000);
+  // Issue #18: everything above ran under the UI's policy; here the policy itself and what it stops.
+  it("runs every page under a nonce CSP without a violation, with frame, sniffing and referrer headers", async () => {
+    expect(cspViolations).toEqual([]);
+    const pages = await Promise.all([fetch(`${stack.webUrl}/sign-in`), fetch(`${stack.webUrl}/sign-in`)]);
+    const nonces = [];
+    for (const res of pages) {
+      const csp = res.headers.get("content-security-policy") ?? "";
+      const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+      expect(csp).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'(;|$)/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("object-src 'none'");
+      // Next.js put this response's nonce on every script it wrote.
+      const scripts = (await res.text()).match(/<script\b[^>]*>/g) ?? [];
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+      nonces.push(nonce);
+    }
+    expect(nonces[0]).not.toBe(nonces[1]);
+    const answers = [...pages, await fetch(`${stack.webUrl}/healthz`)];
+    for (const res of answers) {
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("referrer-policy")).toBe("same-origin");
+    }
+    // Injected markup (as an XSS would add it) does not run: its inline handler is refused and reported.
+    await page.goto(`${stack.webUrl}/sign-in`);
+    const ran = await page.evaluate(`(async () => {
+      document.body.insertAdjacentHTML("beforeend", '<img src="/nothing.png" onerror="window.__xss = 1">');
+      await new Promise((r) => setTimeout(r, 500));
+      return window.__xss === 1;
+    })()`);
+    expect(ran).toBe(false);
+    await expect.poll(() => cspViolations.some((v) => v.includes("script-src"))).toBe(true);
   }, 30_000);
 });

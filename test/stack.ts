@@ -94,6 +94,7 @@ export async function startStack(opts: { search?: boolean } = {}): Promise<Stack
     STORAGE_DIR: path.join(dataDir, "storage"),
     API_HOST: "127.0.0.1",
     API_PORT: String(apiPort),
+    API_METRICS_PORT: "0", // any free port: several stacks may run at once
     EMBEDDER_HOST: "127.0.0.1",
     EMBEDDER_PORT: String(embedderPort),
     EMBEDDER_URL: `http://127.0.0.1:${embedderPort}`,

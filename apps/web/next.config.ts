@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { NextConfig } from "next";
+import { SECURITY_HEADERS } from "./lib/csp.ts";
 
 const config: NextConfig = {
   poweredByHeader: false,
@@ -8,6 +9,10 @@ const config: NextConfig = {
   turbopack: { root: path.resolve(process.cwd(), "../..") },
   outputFileTracingRoot: path.resolve(process.cwd(), "../.."),
   transpilePackages: ["@earshot/config"],
+  // The CSP itself is per request (proxy.ts: it carries a nonce); these are the same for every answer.
+  async headers() {
+    return [{ source: "/:path*", headers: SECURITY_HEADERS }];
+  },
 };
 
 export default config;

@@ -223,8 +223,8 @@ async function main() {
     `load test: ${RATE} searchAudio/s over ${CONNECTIONS} connections, ${BASELINE_S}s alone then ${DURATION_S}s ` +
       `during a bulk upload of ${bulk.length} clips (${PER_REQUEST} per request); seed ${seed.length} clips`,
   );
-  // The per-key rate limit would cap the test at RATE_LIMIT_PER_MINUTE; this measures capacity, not the limiter.
-  const stack = await startStack({ RATE_LIMIT_PER_MINUTE: "1000000" });
+  // The per-key rate limit would cap the test at RATE_LIMIT_POINTS_PER_MINUTE; this measures capacity, not the limiter.
+  const stack = await startStack({ RATE_LIMIT_POINTS_PER_MINUTE: "100000000" });
   const timer = setTimeout(() => {
     console.error(`load test: over the ${TIMEOUT_S}s limit, stopping`);
     void stack.stop().then(() => process.exit(2));

@@ -39,7 +39,7 @@ interface Running {
 
 describe("image start commands run on this machine with the compose environment", () => {
   const compose = loadCompose("compose.yaml", exampleEnv().filled);
-  const ports = {} as Record<Service, number>;
+  const ports = {} as Record<Service | "apiMetrics", number>;
   const running = new Map<Service, Running>();
   let db: TestDatabase;
   let dataDir: string;
@@ -49,7 +49,9 @@ describe("image start commands run on this machine with the compose environment"
     // Migrated and with its login roles, as compose's migrate service leaves it; each process logs in as its own role.
     db = await createTestDatabase();
     dataDir = mkdtempSync(path.join(os.tmpdir(), "earshot-docker-"));
-    for (const name of Object.keys(PORT_VARS) as Service[]) ports[name] = await freePort();
+    for (const name of [...Object.keys(PORT_VARS), "apiMetrics"] as Array<keyof typeof ports>) {
+      ports[name] = await freePort();
+    }
   });
 
   afterAll(async () => {
@@ -73,6 +75,7 @@ describe("image start commands run on this machine with the compose environment"
       EARSHOT_DATA_DIR: dataDir,
       STORAGE_DIR: path.join(dataDir, "storage"),
       QUEUE_PREFIX: queuePrefix,
+      API_METRICS_PORT: String(ports.apiMetrics),
       [PORT_VARS[name]]: String(ports[name]),
     };
     for (const key of Object.keys(env)) {
@@ -131,7 +134,10 @@ describe("image start commands run on this machine with the compose environment"
 
   async function checkObservability(name: Service, run: Running, path = "/healthz") {
     const base = `http://127.0.0.1:${run.port}`;
-    const metrics = await fetch(`${base}/metrics`);
+    // The API serves /metrics on an internal port of its own, never on the port partners use.
+    const metricsBase = name === "api" ? `http://127.0.0.1:${run.env.API_METRICS_PORT}` : base;
+    if (name === "api") expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    const metrics = await fetch(`${metricsBase}/metrics`);
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain("process_cpu_user_seconds_total");
     if (name === "worker") return; // no request handling to trace

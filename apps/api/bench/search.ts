@@ -9,7 +9,6 @@
 // Options: --sizes 10000,100000,1000000  --tenant-size 100000  --tenants 1,10,100  --queries 100
 //          --ef 40,100,200,400,800,1000  --audio-ef 40,100  --e2e-ef 100,400  --no-append (print only)
 //          --max-build-s 3000 (skip the next size when its build would take longer, extrapolated linearly)
-import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
@@ -29,6 +28,7 @@ import { contentCandidates, type ModelVersionRow, tenantSearchModel, type Vector
 import { Redis } from "ioredis";
 import { from as copyFrom } from "pg-copy-streams";
 import { buildServer, storageMediaStore } from "../src/server.ts";
+import { startEmbedder } from "./embedder.ts";
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -57,25 +57,6 @@ const ms = (x: number) => x.toFixed(x < 10 ? 2 : 1);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Embedding service (child process, as in production) and the real vectors the synthetic ones are seeded from.
-
-async function startEmbedder(): Promise<{ url: string; proc: ChildProcess }> {
-  const port = 4700 + Math.floor(Math.random() * 200);
-  const proc = spawn(process.execPath, ["--import", "tsx", "apps/embedder/src/main.ts"], {
-    cwd: repoRoot,
-    env: { ...process.env, EMBEDDER_PORT: String(port), EMBEDDER_HOST: "127.0.0.1", LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 240; i++) {
-    const ok = await fetch(`${url}/readyz`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return { url, proc };
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  proc.kill();
-  throw new Error("the embedding service did not become ready");
-}
 
 async function realSegmentVectors(client: EmbedderClient): Promise<Float32Array[]> {
   const cache = path.join(repoRoot, ".earshot/bench/modsounds-segments.json");
@@ -363,7 +344,7 @@ async function measureEndToEnd(ds: Dataset, embedderUrl: string, texts: string[]
     embedder: new EmbedderClient(embedderUrl, { retries: 0 }),
     media: storageMediaStore(storage),
     mediaSecret: randomBytes(32).toString("hex"),
-    rateLimitPerMinute: 1_000_000,
+    rateLimitPointsPerMinute: 100_000_000,
     redisPrefix: prefix,
     efSearch,
   });

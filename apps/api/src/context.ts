@@ -8,6 +8,7 @@ import type { Redis } from "ioredis";
 import { ApiError } from "./errors.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
 import type { MediaStore } from "./media.ts";
+import type { TextVectorCache } from "./text-vectors.ts";
 
 /** Upload storage and queues (from @earshot/ingest); absent, uploads and re-index answer UNAVAILABLE. */
 export interface IngestDeps {
@@ -26,7 +27,12 @@ export interface ApiDeps {
   /** HMAC key for signed media URLs. */
   mediaSecret: string;
   mediaTtlS?: number;
-  rateLimitPerMinute?: number;
+  /** Query-cost points per minute per API key, user or anonymous client (see limits.ts). */
+  rateLimitPointsPerMinute?: number;
+  /** Proxies whose X-Forwarded-For is believed (Fastify trustProxy / proxy-addr); default: loopback. */
+  trustedProxies?: string[];
+  /** GraphQL introspection and "Did you mean" hints; default: outside production. */
+  introspection?: boolean;
   webOrigin?: string;
   sessionTtlH?: number;
   /** How long an invitation link works (INVITATION_TTL_H). */
@@ -37,6 +43,8 @@ export interface ApiDeps {
   maxUploadBytes?: number;
   /** Redis key prefix (tests use their own). */
   redisPrefix?: string;
+  /** suggestTags' text vectors, bounded by bytes; buildServer makes one (DEFAULT_TEXT_VECTOR_CACHE_BYTES) if absent. */
+  textVectors?: TextVectorCache;
 }
 
 export interface Context {

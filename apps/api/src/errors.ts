@@ -45,32 +45,54 @@ export const badInput = (message: string) => new ApiError("BAD_USER_INPUT", mess
 export function toApiError(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err;
   if (err instanceof SearchError) return new ApiError(err.code, err.message);
-  const pg = err as { code?: string };
-  // Postgres: invalid text representation (e.g. a malformed uuid) and check violations are the caller's input.
-  if (pg?.code === "22P02") return badInput("malformed id or value");
+  const pg = err as { code?: unknown };
+  // Postgres class 22 (data exception: malformed uuid or timestamp in a crafted cursor, NUL bytes, out-of-range
+  // numbers) is always about a value the caller sent.
+  if (typeof pg?.code === "string" && pg.code.startsWith("22")) return badInput("malformed id or value");
   return null;
 }
 
-const PASS_THROUGH = new Set<string>(["UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "NOT_FOUND", "RATE_LIMITED"]);
+/**
+ * Codes that describe the caller's mistake or state, answered as they are: ours and Apollo's own
+ * (parse/validation failures, persisted-query answers, malformed HTTP requests).
+ */
+const CLIENT_CODES = new Set<string>([
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "BAD_USER_INPUT",
+  "NOT_FOUND",
+  "RATE_LIMITED",
+  "TOO_LARGE",
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+  "BAD_REQUEST",
+]);
 
-/** Apollo formatError: maps every error onto our codes and strips internals. */
+/** graphql-js's "Did you mean ...?" hints (fields, arguments, types, enum values) reveal the schema. */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+/** Apollo formatError: keeps client codes, strips internals, and hides suggestions when introspection is off. */
 export function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
   log: (err: unknown) => void,
+  opts: { suggestions: boolean } = { suggestions: true },
 ): GraphQLFormattedError {
   const original = (error as { originalError?: unknown })?.originalError ?? error;
   const known = toApiError(original);
-  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
-  if (known) return { ...base, message: known.message, extensions: { ...known.extensions } };
+  const text = known?.message ?? formatted.message;
+  const message = opts.suggestions ? text : text.replace(SUGGESTION, "");
+  const base = { message, locations: formatted.locations, path: formatted.path };
+  if (known) {
+    // extensions.http (status, headers) is Apollo's instruction for the response, not part of the body.
+    const { http: _http, ...extensions } = known.extensions;
+    return { ...base, extensions };
+  }
   const code = String(formatted.extensions?.code ?? "");
-  if (code === "GRAPHQL_PARSE_FAILED" || code === "GRAPHQL_VALIDATION_FAILED" || code === "BAD_USER_INPUT") {
-    return { ...base, extensions: { code: "BAD_USER_INPUT" } };
-  }
-  if (PASS_THROUGH.has(code)) return { ...base, extensions: { code } };
-  if (code === "PERSISTED_QUERY_NOT_FOUND" || code === "PERSISTED_QUERY_NOT_SUPPORTED") {
-    return { ...base, extensions: { code: "BAD_USER_INPUT" } };
-  }
+  if (CLIENT_CODES.has(code)) return { ...base, extensions: { ...formatted.extensions, code } };
   log(original);
   return { message: "internal error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
 }

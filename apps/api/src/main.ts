@@ -6,7 +6,7 @@ import { createPool, openDatabase } from "@earshot/db";
 import { EmbedderClient } from "@earshot/embedder-client";
 import { createIngestQueues, createStorage } from "@earshot/ingest";
 import { createLogger } from "@earshot/log";
-import { basicAuth, registerBullBoard } from "@earshot/observability";
+import { basicAuth, registerBullBoard, startMetricsServer } from "@earshot/observability";
 import { Redis } from "ioredis";
 import { buildServer, storageMediaStore } from "./server.ts";
 
@@ -39,7 +39,12 @@ const app = await buildServer({
   ingest: { storage, queues, maxFileBytes: config.INGEST_MAX_FILE_BYTES },
   mediaSecret: await mediaSecret(),
   mediaTtlS: config.MEDIA_URL_TTL_S,
-  rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+  rateLimitPointsPerMinute: config.RATE_LIMIT_POINTS_PER_MINUTE,
+  trustedProxies: config.TRUSTED_PROXIES,
+  introspection:
+    config.GRAPHQL_INTROSPECTION === undefined
+      ? config.NODE_ENV !== "production"
+      : config.GRAPHQL_INTROSPECTION === "true",
   webOrigin: config.WEB_ORIGIN,
   sessionTtlH: config.SESSION_TTL_H,
   invitationTtlH: config.INVITATION_TTL_H,
@@ -54,8 +59,18 @@ if (config.QUEUE_DASHBOARD_PASSWORD) {
   });
 }
 await app.listen({ host: config.API_HOST, port: config.API_PORT });
+// Prometheus scrapes an internal port; API_PORT is the one partners use. A taken port is logged, not fatal.
+const metrics = await startMetricsServer({
+  registry: app.metricsRegistry,
+  port: config.API_METRICS_PORT,
+  host: config.API_METRICS_HOST,
+}).catch((err: Error) => {
+  logger.error({ err: err.message, port: config.API_METRICS_PORT }, "cannot serve /metrics");
+  return undefined;
+});
 
 async function shutdown() {
+  await metrics?.close();
   await app.close();
   await queues.close();
   redis.disconnect();

@@ -16,9 +16,24 @@ export const DateTime = new GraphQLScalarType({
   parseLiteral: (ast) => toDate(ast.kind === Kind.STRING ? ast.value : null),
 });
 
+/** Deeper custom JSON is refused: nothing legitimate nests this far, and jsonb and JSON.stringify would recurse. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Throws BAD_USER_INPUT when v nests objects/arrays deeper than MAX_JSON_DEPTH (checked without recursion). */
+function checkDepth(v: unknown): unknown {
+  const stack: Array<[unknown, number]> = [[v, 0]];
+  while (stack.length) {
+    const [x, depth] = stack.pop() as [unknown, number];
+    if (!x || typeof x !== "object") continue;
+    if (depth >= MAX_JSON_DEPTH) throw badInput(`JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
+    for (const child of Object.values(x)) stack.push([child, depth + 1]);
+  }
+  return v;
+}
+
 export const JSONScalar = new GraphQLScalarType({
   name: "JSON",
   serialize: (v) => v,
-  parseValue: (v) => v,
-  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
+  parseValue: checkDepth,
+  parseLiteral: (ast, variables) => checkDepth(valueFromASTUntyped(ast, variables)),
 });

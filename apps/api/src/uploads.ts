@@ -12,18 +12,20 @@ import {
   type AddedItem,
   addUploadArchive,
   addUploadFile,
+  formatBytes,
   IngestError,
   type MetadataSidecar,
   metadataFor,
+  normaliseName,
   parseMetadataSidecar,
   recordRejectedFile,
 } from "@earshot/ingest";
 import { isUuid, tenantSearchModel } from "@earshot/search";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { ApiDeps } from "./context.ts";
-import { ApiError } from "./errors.ts";
+import type { ApiDeps, IngestDeps } from "./context.ts";
+import { ApiError, HTTP_STATUS, toApiError } from "./errors.ts";
 import { storeExample } from "./examples.ts";
-import { hitRateLimit } from "./limits.ts";
+import { chargeRequest, UPLOAD_COST } from "./limits.ts";
 import { resolvePrincipal } from "./principal.ts";
 
 export const MAX_EXAMPLE_BYTES = 20 * 1024 * 1024;
@@ -37,11 +39,30 @@ async function authorise(deps: ApiDeps, req: FastifyRequest, permission: Permiss
     throw new ApiError("FORBIDDEN", "cookie-authenticated uploads need the header x-earshot-csrf: 1");
   }
   if (!can(principal, permission)) throw new ApiError("FORBIDDEN", `this needs the ${permission} permission`);
-  const key = principal.kind === "apiKey" ? `key:${principal.apiKeyId}` : `user:${principal.userId}`;
-  const limit = deps.rateLimitPerMinute ?? 600;
-  const wait = await hitRateLimit(deps.redis, `${deps.redisPrefix ?? "earshot"}:rl:${key}`, limit);
-  if (wait !== null) throw new ApiError("RATE_LIMITED", `rate limit of ${limit} requests per minute reached`);
+  await chargeRequest(deps, principal, req, UPLOAD_COST);
   return principal;
+}
+
+/** The multipart parser's per-file limit (server.ts): twice the per-file limit, so a zip can hold a little more. */
+export function multipartFileLimit(ingest: IngestDeps | undefined): number {
+  return 2 * (ingest?.maxFileBytes ?? 512 * 1024 ** 2);
+}
+
+/** An upload that failed part-way: the error as the error handler would answer it, plus the items already made. */
+function sendUploadError(reply: FastifyReply, deps: ApiDeps, err: unknown, items: AddedItem[]) {
+  const e = err as { code?: string; statusCode?: number; message: string };
+  let known = toApiError(err);
+  if (!known && (e.statusCode === 413 || e.code?.startsWith("FST_") === true)) {
+    known = new ApiError(e.statusCode === 413 ? "TOO_LARGE" : "BAD_USER_INPUT", e.message);
+  }
+  if (!known) {
+    deps.logger.error({ err }, "unexpected error in an upload");
+    known = new ApiError("INTERNAL_SERVER_ERROR", "internal error");
+  }
+  return reply
+    .code(HTTP_STATUS[known.code])
+    .header("cache-control", "no-store")
+    .send({ error: { code: known.code, message: known.message }, items });
 }
 
 function requireMultipart(req: FastifyRequest) {
@@ -77,6 +98,8 @@ export function registerUploadRoutes(app: FastifyInstance, deps: ApiDeps) {
     let sidecar: MetadataSidecar | undefined;
     let tmp: string | undefined;
     try {
+      // A part over the size limit ends truncated (throwFileSizeLimit: false in server.ts) instead of failing the
+      // request: it gets its own TOO_LARGE item and the parts after it are still read.
       for await (const part of req.parts()) {
         if (part.type === "field") {
           if (part.fieldname !== "metadata") continue;
@@ -100,26 +123,42 @@ export function registerUploadRoutes(app: FastifyInstance, deps: ApiDeps) {
           part.file.resume();
           continue;
         }
-        if (part.filename.toLowerCase().endsWith(".zip")) {
+        const filename = normaliseName(part.filename);
+        if (filename.toLowerCase().endsWith(".zip")) {
           tmp ??= await mkdtemp(path.join(os.tmpdir(), "earshot-upload-"));
           const zipPath = path.join(tmp, `${items.length}.zip`);
-          await pipeline(part.file, createWriteStream(zipPath));
+          const written = createWriteStream(zipPath);
+          await pipeline(part.file, written);
+          if (part.file.truncated) {
+            const error = new IngestError(
+              "TOO_LARGE",
+              `archive is over the ${formatBytes(multipartFileLimit(ingest))} limit for one uploaded file; ` +
+                "split it into smaller zips or upload the files themselves",
+            );
+            items.push(await recordRejectedFile(ctx, batchId, filename, error, written.bytesWritten));
+            continue;
+          }
           try {
             items.push(...(await addUploadArchive(ctx, batchId, zipPath)));
           } catch (err) {
             if (!(err instanceof IngestError)) throw err;
-            items.push(await recordRejectedFile(ctx, batchId, part.filename, err));
+            items.push(await recordRejectedFile(ctx, batchId, filename, err));
           }
           continue;
         }
         items.push(
           await addUploadFile(ctx, batchId, {
-            filename: part.filename,
+            filename,
             source: part.file,
-            metadata: metadataFor(sidecar, part.filename),
+            metadata: metadataFor(sidecar, filename),
           }),
         );
       }
+    } catch (err) {
+      if (items.length === 0) throw err;
+      // Files before the failure are stored and queued: answer the error with their items, so the client knows
+      // exactly which files got in and which to send again.
+      return sendUploadError(reply, deps, err, items);
     } finally {
       if (tmp) await rm(tmp, { recursive: true, force: true });
     }

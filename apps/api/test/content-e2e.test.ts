@@ -12,6 +12,7 @@ import { loadModelBundle, type ModelBundle } from "@earshot/model";
 import { seedAsset, seedSegments, seedTenant } from "@earshot/search/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTextVectorCache } from "../src/text-vectors.ts";
 import { createHarness, type Harness } from "./harness.ts";
 
 const DATA = path.join(repoRoot, "../shared/data/modsounds-dev/audio");
@@ -26,6 +27,7 @@ let bearer: string;
 const assetVectors = new Map<string, Float32Array[]>();
 const assetIds: string[] = [];
 let foreignAsset: string;
+let mv: string;
 
 beforeAll(async () => {
   model = await loadModelBundle(path.join(repoRoot, "models/default"));
@@ -42,7 +44,7 @@ beforeAll(async () => {
     "INSERT INTO model_versions (name, version, dim, manifest) VALUES ($1, $2, $3, $4) RETURNING id",
     [model.name, model.version, model.dim, model.manifest],
   );
-  const mv = rows[0]?.id as string;
+  mv = rows[0]?.id as string;
   await h.pool.query("SELECT earshot_ensure_segment_index($1)", [mv]);
   tenantA = (await seedTenant(h.pool, "alpha", mv)).id;
   const tenantB = (await seedTenant(h.pool, "beta", mv)).id;
@@ -175,4 +177,59 @@ describe("content search through the embedder", () => {
     );
     expect(r.data?.searchByExample.edges[0]?.node.asset.id).toBe(assetIds[2]);
   });
+});
+
+describe("suggestTags with many tags (issue #18)", () => {
+  // Encoding hundreds of tags takes seconds on a busy 2-core machine: the API's own client, not the harness's 2 s one.
+  let harnessClient: Harness["deps"]["embedder"];
+  beforeAll(() => {
+    harnessClient = h.deps.embedder;
+    h.deps.embedder = client;
+  });
+  afterAll(() => {
+    h.deps.embedder = harnessClient;
+  });
+  type Suggestions = { suggestTags: { edges: Array<{ node: { text: string; score: number; source: string } }> } };
+  const SUGGEST = "query($id: ID!) { suggestTags(assetId: $id, first: 5) { edges { node { text score source } } } }";
+
+  async function tenantWithTags(slug: string, tags: string[]) {
+    const tenant = (await seedTenant(h.pool, slug, mv)).id;
+    const clip = (await client.embedAudio(await decodeAudio(path.join(DATA, CLIPS[1] as string)))).segments;
+    const asset = await seedAsset(h.pool, tenant, { tags });
+    await seedSegments(h.pool, tenant, asset, mv, clip);
+    return { asset, bearer: (await h.apiKey(tenant, ["search"])).bearer };
+  }
+
+  it("a tenant with more distinct tags than one embedder request holds still gets suggestions", async () => {
+    // 112 vocabulary terms + 500 tenant tags: over the embedder's 512 texts per request.
+    const tags = Array.from({ length: 600 }, (_, i) => `field recording ${i}`);
+    const t = await tenantWithTags("many-tags", tags);
+    const r = await h.gql<Suggestions>({ bearer: t.bearer }, SUGGEST, { id: t.asset });
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.suggestTags.edges).toHaveLength(5);
+  }, 120_000);
+
+  it("the text-vector cache stays under its byte bound however many distinct tags pass through it", async () => {
+    const bound = 256 * 1024; // ~40 vectors of 1536 dims
+    const cache = createTextVectorCache(bound);
+    h.deps.textVectors = cache;
+    try {
+      const t = await tenantWithTags("rotating-tags", []);
+      for (let round = 0; round < 3; round++) {
+        const tags = Array.from({ length: 150 }, (_, i) => `round ${round} tag ${i}`);
+        await h.pool.query("UPDATE audio_assets SET tags = $2 WHERE id = $1", [t.asset, tags]);
+        const r = await h.gql<Suggestions>({ bearer: t.bearer }, SUGGEST, { id: t.asset });
+        expect(r.errors).toBeUndefined();
+        // Still exact when the cache cannot hold every candidate: the same as with a fresh, roomy cache.
+        h.deps.textVectors = createTextVectorCache();
+        const reference = await h.gql<Suggestions>({ bearer: t.bearer }, SUGGEST, { id: t.asset });
+        h.deps.textVectors = cache;
+        expect(r.data).toEqual(reference.data);
+        expect(cache.calculatedSize).toBeGreaterThan(0);
+        expect(cache.calculatedSize).toBeLessThanOrEqual(bound);
+      }
+    } finally {
+      h.deps.textVectors = undefined;
+    }
+  }, 120_000);
 });

@@ -8,9 +8,9 @@ import { createPool, type Pool } from "@earshot/db";
 import { createTestDatabase, type TestDatabase } from "@earshot/db/testing";
 import { EmbedderClient } from "@earshot/embedder-client";
 import { createIngestQueues, type IngestQueues, LocalStorage } from "@earshot/ingest";
-import { createLogger } from "@earshot/log";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
+import { pino } from "pino";
 import { type ApiDeps, buildServer, storageMediaStore } from "../src/server.ts";
 
 export interface Harness {
@@ -22,6 +22,8 @@ export interface Harness {
   queues: IngestQueues;
   deps: ApiDeps;
   prefix: string;
+  /** JSON lines the API logged at warn level or above. */
+  logLines: string[];
   close(): Promise<void>;
   /** A user with a session in the tenant; returns the cookie header to send. */
   user(tenantId: string, role: Role, email?: string): Promise<{ userId: string; cookie: string; email: string }>;
@@ -43,7 +45,7 @@ export function authHeaders(auth: Auth): Record<string, string> {
 }
 
 export async function createHarness(
-  opts: { rateLimitPerMinute?: number; embedderUrl?: string } = {},
+  opts: { rateLimitPointsPerMinute?: number; embedderUrl?: string; introspection?: boolean } = {},
 ): Promise<Harness> {
   const db: TestDatabase = await createTestDatabase();
   // The API logs in as its own role, as in production; the tests seed and inspect as the owner.
@@ -52,11 +54,13 @@ export async function createHarness(
   const prefix = `earshot-test-${randomBytes(4).toString("hex")}`;
   const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
   const queues = createIngestQueues({ redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", prefix });
+  const logLines: string[] = [];
   const dir = await mkdtemp(path.join(os.tmpdir(), "earshot-api-"));
   const storage = new LocalStorage(dir);
   const deps: ApiDeps = {
     pool: apiPool,
-    logger: createLogger("api-test", "silent"),
+    // Warnings and errors are kept in logLines: tests assert that client mistakes log nothing at error level.
+    logger: pino({ level: "warn" }, { write: (line: string) => void logLines.push(line) }),
     redis,
     // Nothing listens on port 9: text encoding answers UNAVAILABLE unless a test starts an embedder.
     embedder: new EmbedderClient(opts.embedderUrl ?? "http://127.0.0.1:9", { retries: 0, timeoutMs: 2000 }),
@@ -64,11 +68,13 @@ export async function createHarness(
     ingest: { storage, queues, maxFileBytes: 1024 * 1024 },
     mediaSecret: randomBytes(32).toString("hex"),
     mediaTtlS: 60,
-    rateLimitPerMinute: opts.rateLimitPerMinute ?? 10_000,
+    rateLimitPointsPerMinute: opts.rateLimitPointsPerMinute ?? 10_000_000,
+    introspection: opts.introspection,
     redisPrefix: prefix,
   };
   const app = await buildServer(deps);
   const h: Harness = {
+    logLines,
     app,
     pool,
     redis,

@@ -210,11 +210,128 @@ describe("uploads", () => {
     expect(notMultipart.statusCode).toBe(400);
   });
 
+  // Issue #18: every file sent gets an item, in one answer, under the name it was sent with.
+  it("a part over the multipart limit becomes its own TOO_LARGE item; the parts after it still count", async () => {
+    const batch = await newBatch();
+    // The harness's per-file limit is 1 MiB, the multipart parser's 2 MiB.
+    const res = await post(batch.uploadUrl, { authorization: `Bearer ${w.keys.ingest.bearer}` }, [
+      { name: "file", filename: "first.wav", data: "first file" },
+      { name: "file", filename: "big.wav", data: Buffer.alloc(3 * 1024 * 1024, 7) },
+      { name: "file", filename: "second.wav", data: "second file" },
+      { name: "file", filename: "huge.zip", data: Buffer.alloc(3 * 1024 * 1024, 9) },
+      { name: "file", filename: "broken.zip", data: "PK not really a zip" },
+      { name: "file", filename: "last.wav", data: "last file" },
+    ]);
+    expect(res.statusCode).toBe(201);
+    const items = res.json().items as Array<{
+      filename: string;
+      status: string;
+      errorCode?: string;
+      errorMessage?: string;
+    }>;
+    expect(items.map((i) => [i.filename, i.status, i.errorCode])).toEqual([
+      ["first.wav", "queued", undefined],
+      ["big.wav", "failed", "TOO_LARGE"],
+      ["second.wav", "queued", undefined],
+      ["huge.zip", "failed", "TOO_LARGE"],
+      ["broken.zip", "failed", "BAD_ARCHIVE"],
+      ["last.wav", "queued", undefined],
+    ]);
+    // No internal temp name ("0.zip", "/tmp/...") in what the user reads.
+    expect(JSON.stringify(items)).not.toMatch(/\d\.zip|earshot-upload|tmp/);
+    const { rows } = await h.pool.query("SELECT filename, error_code FROM upload_items WHERE batch_id = $1", [
+      batch.id,
+    ]);
+    expect(rows).toHaveLength(6);
+  });
+
+  it("an upload that fails part-way answers its error together with the items already stored", async () => {
+    const batch = await newBatch();
+    const res = await post(batch.uploadUrl, { authorization: `Bearer ${w.keys.ingest.bearer}` }, [
+      { name: "file", filename: "kept.wav", data: "kept" },
+      { name: "metadata", data: 'filename,title\nkept.wav,"unterminated\n' },
+    ]);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      error: { code: "BAD_USER_INPUT" },
+      items: [{ filename: "kept.wav", status: "queued" }],
+    });
+  });
+
+  it("control characters in an uploaded file name never reach the stored name", async () => {
+    const batch = await newBatch();
+    const res = await post(batch.uploadUrl, { authorization: `Bearer ${w.keys.ingest.bearer}` }, [
+      { name: "file", filename: "evil\x1b]0;pwned\x07\u202egnp.wav", data: "x" },
+    ]);
+    const [item] = res.json().items as Array<{ itemId: string; filename: string }>;
+    expect(item?.filename).toBe("evil\ufffd]0;pwned\ufffd\ufffdgnp.wav");
+    const { rows } = await h.pool.query("SELECT filename FROM upload_items WHERE id = $1", [item?.itemId]);
+    expect(rows[0].filename).toBe(item?.filename);
+  });
+
   it("POST /v1/examples refuses non-audio with BAD_USER_INPUT and needs auth", async () => {
     const file = [{ name: "file", filename: "x.wav", data: "definitely not audio" }];
     expect((await post("/v1/examples", {}, file)).statusCode).toBe(401);
     const r = await post("/v1/examples", { authorization: `Bearer ${w.keys.search.bearer}` }, file);
     expect(r.statusCode).toBe(400);
     expect(r.json().error.code).toBe("BAD_USER_INPUT");
+  });
+});
+
+describe("deleting an asset (issue #18)", () => {
+  const del = (bearer: string, id: string) =>
+    h.gql({ bearer }, "mutation($id: ID!) { deleteAudio(id: $id) { deletedId } }", { id });
+
+  it("removes its stored bytes once no asset of any tenant uses them, and tolerates bytes already gone", async () => {
+    const { seedAsset } = await import("@earshot/search/testing");
+    const stored = await h.storage.put(Buffer.from("bytes shared by two tenants' uploads"));
+    const mine = await seedAsset(h.pool, w.a.id, { storageKey: stored.key });
+    const theirs = await seedAsset(h.pool, w.b.id, { storageKey: stored.key });
+
+    expect((await del(w.keys.ingest.bearer, mine)).data).toEqual({ deleteAudio: { deletedId: mine } });
+    // Beta still has an asset with the same content: its media must keep working.
+    expect(await h.storage.stat(stored.key)).toEqual({ size: stored.size });
+    expect((await del(w.keys.beta.bearer, theirs)).data).toEqual({ deleteAudio: { deletedId: theirs } });
+    expect(await h.storage.stat(stored.key)).toBeNull();
+
+    const gone = await h.storage.put(Buffer.from("bytes removed by hand before the delete"));
+    const orphan = await seedAsset(h.pool, w.a.id, { storageKey: gone.key });
+    await h.storage.delete(gone.key);
+    expect((await del(w.keys.ingest.bearer, orphan)).data).toEqual({ deleteAudio: { deletedId: orphan } });
+  });
+});
+
+describe("headers and endpoints (issue #18)", () => {
+  it("media and API answers carry CSP, frame, sniffing and referrer headers", async () => {
+    const { streamUrl } = await mediaOf(w.assets.rain);
+    const answers = [
+      await h.app.inject({ method: "GET", url: streamUrl }),
+      await h.app.inject({ method: "GET", url: "/v1/media/audio/nope" }),
+      await h.app.inject({ method: "POST", url: "/graphql", payload: { query: "{ health }" } }),
+    ];
+    for (const res of answers) {
+      expect(res.headers["content-security-policy"]).toMatch(/default-src 'none'/);
+      expect(res.headers["content-security-policy"]).toMatch(/frame-ancestors 'none'/);
+      expect(res.headers["x-frame-options"]).toBe("DENY");
+      expect(res.headers["x-content-type-options"]).toBe("nosniff");
+      expect(res.headers["referrer-policy"]).toBe("no-referrer");
+    }
+    // Signed media stays embeddable by partners' pages (an <audio> on another origin).
+    expect(answers[0]?.headers["cross-origin-resource-policy"]).toBe("cross-origin");
+  });
+
+  it("serves /metrics only on the internal metrics server, not on the port partners use", async () => {
+    const pub = await h.app.inject({ method: "GET", url: "/metrics" });
+    expect(pub.statusCode).toBe(404);
+    expect(pub.body).not.toContain("http_request_duration_seconds");
+    const { startMetricsServer } = await import("@earshot/observability");
+    const internal = await startMetricsServer({ registry: h.app.metricsRegistry, port: 0 });
+    try {
+      const res = await fetch(`http://127.0.0.1:${internal.port}/metrics`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/graphql"/);
+    } finally {
+      await internal.close();
+    }
   });
 });

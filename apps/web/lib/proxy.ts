@@ -1,4 +1,5 @@
 import { apiOrigin } from "./api-origin.ts";
+import { SECURITY_HEADERS } from "./csp.ts";
 
 // Request headers the API needs; everything else (e.g. Next's own headers) stays here.
 const FORWARD_REQUEST = [
@@ -15,8 +16,15 @@ const FORWARD_REQUEST = [
   "x-earshot-csrf",
   "x-request-id",
 ];
-// Hop-by-hop headers must not be copied; content-encoding/length are dropped when fetch decoded the body.
-const DROP_RESPONSE = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade"]);
+// Hop-by-hop headers must not be copied; content-encoding/length are dropped when fetch decoded the body. The UI
+// sets its own security headers on every answer (next.config.ts): the API's copies would make them double.
+const DROP_RESPONSE = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+  ...SECURITY_HEADERS.map((h) => h.key.toLowerCase()),
+]);
 
 /**
  * Streams a request to the API and its answer back, so the browser only ever talks to this origin

@@ -1,6 +1,6 @@
 // Serves the web UI in production mode: `next build` when the sources changed since the last build (content
 // fingerprint, ~30 s on 2 cores), then `next start`. Used by `pnpm start` (scripts/services.ts) and the e2e test.
-//   node --import tsx apps/web/scripts/serve.ts            build if needed, then serve on WEB_HOST:WEB_PORT
+//   node --import tsx apps/web/scripts/serve.ts            build if needed, then serve on WEB_HOST:WEB_PORT (server.ts)
 //   node --import tsx apps/web/scripts/serve.ts --build    build if needed, then exit
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -8,7 +8,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "@earshot/config";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const distDir = path.join(webDir, ".next");
@@ -120,12 +119,12 @@ export async function ensureBuilt(): Promise<boolean> {
 async function main() {
   await ensureBuilt();
   if (process.argv.includes("--build")) return;
-  const config = loadConfig();
-  const child = spawn(
-    process.execPath,
-    [nextBin, "start", "--port", String(config.WEB_PORT), "--hostname", config.WEB_HOST],
-    { cwd: webDir, env: { ...env, NODE_ENV: "production" }, stdio: "inherit" },
-  );
+  // server.ts rather than `next start`: it appends the browser's address to X-Forwarded-For (see there).
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(webDir, "scripts/server.ts")], {
+    cwd: webDir,
+    env: { ...env, NODE_ENV: "production" },
+    stdio: "inherit",
+  });
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }

@@ -1,5 +1,7 @@
 // Pure helpers of the UI: the search state in the URL, the waveform envelope, the metrics table.
 import { describe, expect, it } from "vitest";
+import { contentSecurityPolicy } from "../lib/csp.ts";
+import { appendForwardedFor } from "../lib/forwarded.ts";
 import { metricRows } from "../lib/metrics.ts";
 import { envelope } from "../lib/peaks.ts";
 import { parseSearch, serializeSearch, toFilter } from "../lib/search-params.ts";
@@ -72,5 +74,28 @@ describe("metrics table", () => {
     expect(columns).toEqual(["R1", "R5", "R10", "MdR"]);
     expect(notes["modsounds-dev"]).toBe("199 clips, 99 queries");
     expect(metricRows(null).rows).toEqual([]);
+  });
+});
+
+describe("contentSecurityPolicy (issue #18)", () => {
+  it("allows scripts only by this response's nonce, never inline or eval in production, and no framing", () => {
+    const csp = contentSecurityPolicy("abc123==");
+    const script = /(?:^|; )script-src ([^;]*)/.exec(csp)?.[1] ?? "";
+    expect(script.split(" ")).toEqual(["'self'", "'nonce-abc123=='", "'strict-dynamic'"]);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'none'");
+    expect(contentSecurityPolicy("n", { dev: true })).toContain("'unsafe-eval'");
+  });
+});
+
+describe("X-Forwarded-For through the web server", () => {
+  it("appends the connecting peer after whatever the client claimed", () => {
+    expect(appendForwardedFor(undefined, "203.0.113.7")).toBe("203.0.113.7");
+    expect(appendForwardedFor("10.9.9.9", "203.0.113.7")).toBe("10.9.9.9, 203.0.113.7");
+    expect(appendForwardedFor(["1.1.1.1, 2.2.2.2", "3.3.3.3"], "::ffff:203.0.113.7")).toBe(
+      "1.1.1.1, 2.2.2.2, 3.3.3.3, 203.0.113.7",
+    );
+    expect(appendForwardedFor("", "::1")).toBe("::1");
   });
 });

@@ -1,14 +1,19 @@
 import type { Pool } from "@earshot/db";
 import type { EmbedderClient, ModelInfo } from "@earshot/embedder-client";
 import { enqueueReindex, type IngestQueues } from "@earshot/ingest";
+import { LRUCache } from "lru-cache";
 
 /**
  * The model_versions row for the embedder's model, created on first sight together with its HNSW index.
  * Runs as the database owner (not earshot_app): model versions are global and index creation needs ownership.
- * Cached per process, keyed by name@version.
+ * Cached per process, keyed by name@version, bounded by bytes like every process-wide cache (an entry is a key and
+ * a promise of a uuid; 64 KiB holds hundreds of model versions, and a forgotten one is just looked up again).
  */
 export class ModelRegistry {
-  private readonly ids = new Map<string, Promise<string>>();
+  private readonly ids = new LRUCache<string, Promise<string>>({
+    maxSize: 64 * 1024,
+    sizeCalculation: (_id, key) => key.length * 2 + 128,
+  });
 
   constructor(private readonly pool: Pool) {}
 

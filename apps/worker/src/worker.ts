@@ -8,6 +8,7 @@ import {
   REINDEX_QUEUE,
   type ReindexJobData,
   redisConnection,
+  requeueLostItems,
   type Storage,
 } from "@earshot/ingest";
 import type { Logger } from "@earshot/log";
@@ -36,6 +37,11 @@ export interface WorkerOptions {
   stalledIntervalMs?: number;
   /** Where to count files by outcome and job durations (the process's Prometheus registry). */
   registry?: Registry;
+  /**
+   * How often to queue again unfinished upload items whose job Redis lost (requeueLostItems); also done once at
+   * start. Default 5 minutes; 0 turns it off.
+   */
+  requeueIntervalMs?: number;
 }
 
 export interface RunningWorkers {
@@ -109,12 +115,33 @@ export function startWorkers(opts: WorkerOptions): RunningWorkers {
     opts.logger.error({ tenantId: job?.data.tenantId, err: err.message }, "re-index failed"),
   );
 
+  // Items saved but never queued (a crash between the two) would otherwise wait forever: look for them at start and
+  // then now and again. Idempotent (job id = item id), so several workers doing it at once is harmless.
+  let requeuing: Promise<void> = Promise.resolve();
+  const requeue = () => {
+    requeuing = requeueLostItems({ pool: opts.pool, queues }).then(
+      (n) => {
+        if (n > 0) opts.logger.warn({ items: n }, "queued again upload items whose job was lost");
+      },
+      (err: Error) => opts.logger.warn({ err: err.message }, "could not check for upload items whose job was lost"),
+    );
+  };
+  const every = opts.requeueIntervalMs ?? 5 * 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  if (every > 0) {
+    void ingest.waitUntilReady().then(requeue, () => {});
+    timer = setInterval(requeue, every);
+    timer.unref();
+  }
+
   return {
     ingest,
     reindex,
     deps,
     queues,
     async close() {
+      clearInterval(timer);
+      await requeuing;
       await Promise.all([ingest.close(), reindex.close()]);
       await queues.close();
     },

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -62,6 +63,7 @@ describe("ingest worker", () => {
       prefix,
       concurrency: 2,
       logger,
+      requeueIntervalMs: 500,
     });
     ctx = { pool, tenantId: await createTenant(pool, "archive"), storage, queues };
   });
@@ -154,6 +156,40 @@ describe("ingest worker", () => {
     expect(dims).toEqual([{ d: embedder.model.dim }]);
   });
 
+  it("fails a WAV cut short as TRUNCATED and titles a Latin-1 file name readably (issue #18)", async () => {
+    const folder = path.join(dir, "issue18");
+    await mkdir(folder);
+    const wav = path.join(folder, "whole.wav");
+    execFileSync("ffmpeg", ["-v", "error", "-i", path.join(CLIPS_DIR, "bird_01.ogg"), wav]);
+    const bytes = await readFile(wav);
+    const dataStart = bytes.indexOf("data") + 8;
+    await writeFile(path.join(folder, "half.wav"), bytes.subarray(0, dataStart + (bytes.length - dataStart) / 2));
+    await rm(wav);
+    // "Tür.ogg" in Latin-1 bytes.
+    await copyFile(path.join(CLIPS_DIR, "door_knock_02.ogg"), Buffer.from(`${folder}/T\xfcr knock.ogg`, "latin1"));
+
+    const batch = await createUploadBatch(pool, ctx.tenantId);
+    await addUploadFolder(ctx, batch.id, folder);
+    await sealUploadBatch(ctx, batch.id);
+    const done = await waitForBatch(pool, ctx.tenantId, batch.id);
+    expect(outcomes(done)).toEqual({ "half.wav": "TRUNCATED", "Tür knock.ogg": "done" });
+    const { rows } = await pool.query("SELECT title FROM audio_assets WHERE original_filename = 'Tür knock.ogg'");
+    expect(rows).toEqual([{ title: "Tür knock" }]);
+  });
+
+  it("queues an item that was saved but never queued (a crash between the two) (issue #18)", async () => {
+    const stored = await ctx.storage.put({ path: path.join(CLIPS_DIR, "cow_moo_01.ogg") });
+    const batch = await createUploadBatch(pool, ctx.tenantId);
+    await pool.query(
+      `INSERT INTO upload_items (tenant_id, batch_id, filename, size_bytes, sha256, storage_key)
+       VALUES ($1, $2, 'lost.ogg', $3, $4, $5)`,
+      [ctx.tenantId, batch.id, stored.size, stored.sha256, stored.key],
+    );
+    await sealUploadBatch(ctx, batch.id);
+    const done = await waitForBatch(pool, ctx.tenantId, batch.id);
+    expect(outcomes(done)).toEqual({ "lost.ogg": "done" });
+  });
+
   it("links content already in the archive instead of embedding it again", async () => {
     const before = await owner.query("SELECT count(*)::int AS n FROM segments");
     const folder = path.join(dir, "again");
@@ -232,7 +268,8 @@ describe("ingest worker", () => {
                 (SELECT count(*)::int FROM segments WHERE model_version_id = $3) AS old_segments`,
         [ctx.tenantId, newVersion, oldVersion],
       );
-      expect(rows[0]).toEqual({ version: manifest.version, assets: 8, covered: 8, old_segments: before[0].n });
+      // Every asset the tests before this one made (8, plus 2 from the issue #18 cases), all moved over.
+      expect(rows[0]).toEqual({ version: manifest.version, assets: 10, covered: 10, old_segments: before[0].n });
     } finally {
       await next.close();
     }

@@ -14,6 +14,7 @@ import {
 import { spawnTool } from "./process.ts";
 import { float32Samples } from "./samples.ts";
 import { decodeWithSox } from "./sox.ts";
+import { checkWavComplete } from "./wav.ts";
 
 /** The rate every model frontend expects. */
 export const MODEL_SAMPLE_RATE = 16000;
@@ -105,8 +106,10 @@ async function* decode(path: string, opts: DecodeOptions, onHeader?: Limits["onH
   if (opts.probe) {
     limits.probe = opts.probe;
     checkHeader(opts.probe, limits);
+    await checkWavComplete(path);
   } else {
     const size = await checkFile(path, opts.maxBytes);
+    await checkWavComplete(path);
     const fast = opts.fastPath === false ? null : await decodeWithSox(path, size, limits);
     if (fast) {
       checkHeader(fast.info, limits);

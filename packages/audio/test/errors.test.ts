@@ -45,6 +45,9 @@ beforeAll(() => {
   cut("tone.ogg", "half.ogg", 0.5);
   cut("tone.ogg", "header-only.ogg", 0.05);
   cut("tone.wav", "half.wav", 0.5);
+  // Cut on a frame boundary: no decoder error at all, only the header's data size says it is short.
+  const wav = readFileSync(f("tone.wav"));
+  writeFileSync(f("half-frames.wav"), wav.subarray(0, wav.indexOf("data") + 8 + 4 * 44100 * 2));
   cut("tone.wav", "header-only.wav", 0.001);
   writeFileSync(f("empty.wav"), "");
   writeFileSync(f("notes.txt"), "This is a text file, not a recording.\n".repeat(50));
@@ -108,6 +111,8 @@ describe("every bad input gets its stable code", () => {
     ["rate3g.wav", "BAD_SAMPLE_RATE"],
     ["half.flac", "TRUNCATED"],
     ["half.mp3", "TRUNCATED"],
+    ["half.wav", "TRUNCATED"],
+    ["half-frames.wav", "TRUNCATED"],
     ["nan.wav", "INVALID_SAMPLES"],
     ["inf.wav", "INVALID_SAMPLES"],
     ["six-hours.mka", "TOO_LONG"],
@@ -123,6 +128,7 @@ describe("every bad input gets its stable code", () => {
     "rate10.wav",
     "rate3g.wav",
     "half.wav",
+    "half-frames.wav",
     "header-only.wav",
     "half.flac",
     "header-only.flac",

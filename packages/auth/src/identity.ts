@@ -9,7 +9,7 @@
 import { holdTenantTicket, type Pool, type PoolClient } from "@earshot/db";
 import { hashPassword, passwordProblem } from "./password.ts";
 import type { Role } from "./permissions.ts";
-import { newSession, normaliseEmail, passwordKey, sessionMemberships, type UserRow } from "./store.ts";
+import { newSession, normaliseEmail, passwordKey, type UserRow } from "./store.ts";
 import { isBareToken, newInvitationToken, newSessionToken, parseInvitationToken, sha256Hex } from "./tokens.ts";
 
 /** invalid_token: malformed, unknown, used, revoked or expired, one answer for all (nothing to probe). */
@@ -133,18 +133,18 @@ function acceptFailure(outcome: string | undefined, email: string): IdentityErro
 }
 
 /**
- * Accepts an invitation and signs the browser in. A new email gets an account with the password (and name) given
- * here; an existing account must prove itself with its password, or by being the signed-in session (sessionToken).
- * The database checks that proof, creates the account, uses the invitation up, adds the membership (an existing
- * member keeps their role) and opens the session in one transaction, and hands back a ticket for the tenant.
+ * Accepts an invitation (inv: findInvitation's answer for the token) and opens a session. A new email gets an
+ * account with the password (and name) given here; an existing account must prove itself with its password, or by
+ * being the signed-in session (sessionToken). The database checks that proof, creates the account, uses the
+ * invitation up, adds the membership (an existing member keeps their role) and opens the session in one transaction,
+ * and hands back a ticket for the tenant.
  */
 export async function acceptInvitation(
   pool: Pool,
+  inv: PendingInvitation,
   input: { token: string; password?: string | null; name?: string | null; sessionToken?: string | null },
   ttlHours: number,
 ): Promise<{ user: UserRow; tenantId: string; tenantSlug: string; role: Role; session: NewSession }> {
-  const inv = await findInvitation(pool, input.token, input.sessionToken);
-  if (!inv) throw invalidLink();
   let key: string | null = null;
   let created: { name: string; hash: string } | null = null;
   if (inv.accountExists && !inv.signedInAsInvitee) {
@@ -224,30 +224,28 @@ export async function resetPassword(pool: Pool, token: string, newPassword: stri
 }
 
 /**
- * Changes the password of a signed-in session's user; the current one is required (its key is compared by the
- * database). Every session of the user and every unused reset link end, and the same transaction opens one fresh
- * session, for the browser that asked. Returns it with the user's memberships (as they were).
+ * Changes the password of a signed-in session's user (session: its token and the user's email); the current one is
+ * required (its key is compared by the database). Every session of the user and every unused reset link end, and
+ * the same transaction opens one fresh session, for the browser that asked.
  */
 export async function changePassword(
   pool: Pool,
-  sessionToken: string,
+  session: { token: string; email: string },
   currentPassword: string,
   newPassword: string,
   ttlHours: number,
-) {
+): Promise<NewSession> {
   checkNewPassword(newPassword);
-  const current = await sessionMemberships(pool, sessionToken);
-  if (!current) throw new IdentityError("wrong_password", "you are not signed in");
-  const key = await passwordKey(pool, current.user.email, currentPassword);
+  const key = await passwordKey(pool, session.email, currentPassword);
   const passwordHash = await hashPassword(newPassword);
-  const session = newSession(ttlHours);
+  const fresh = newSession(ttlHours);
   const { rows } = await pool.query<{ ok: boolean }>("SELECT earshot_change_password($1, $2, $3, $4, $5) AS ok", [
-    sha256Hex(sessionToken),
+    sha256Hex(session.token),
     key,
     passwordHash,
-    session.hash,
-    session.expiresAt,
+    fresh.hash,
+    fresh.expiresAt,
   ]);
   if (!rows[0]?.ok) throw new IdentityError("wrong_password", "the current password is wrong");
-  return { ...current, session: { token: session.token, expiresAt: session.expiresAt } };
+  return { token: fresh.token, expiresAt: fresh.expiresAt };
 }

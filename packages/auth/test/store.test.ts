@@ -10,6 +10,7 @@ import {
   createInvitation,
   createPasswordReset,
   createUser,
+  findInvitation,
   hashPassword,
   newSessionToken,
   passwordKey,
@@ -59,13 +60,14 @@ describe("identity store under the API's login", () => {
     const session = await sessionMemberships(t.api, s!.token);
     expect(session?.memberships).toMatchObject([{ tenantSlug: "ids", role: "viewer" }]);
 
-    await expect(changePassword(t.api, s!.token, "not the old one", "second password", 1)).rejects.toMatchObject({
+    const mine = { token: s!.token, email: "ida@example.org" };
+    await expect(changePassword(t.api, mine, "not the old one", "second password", 1)).rejects.toMatchObject({
       reason: "wrong_password",
     });
     expect(await sessionMemberships(t.api, s!.token)).not.toBeNull();
-    const changed = await changePassword(t.api, s!.token, "first password", "second password", 1);
+    const fresh = await changePassword(t.api, mine, "first password", "second password", 1);
     for (const gone of [s!.token, other!.token]) expect(await sessionMemberships(t.api, gone)).toBeNull();
-    expect((await sessionMemberships(t.api, changed.session.token))?.user.id).toBe(user.id);
+    expect((await sessionMemberships(t.api, fresh.token))?.user.id).toBe(user.id);
     expect(await signIn(t.api, "ida@example.org", "first password", 1)).toBeNull();
     expect(await signIn(t.api, "ida@example.org", "second password", 1)).not.toBeNull();
   });
@@ -73,7 +75,9 @@ describe("identity store under the API's login", () => {
   it("accepts an invitation and resets a password only through the functions that check the token", async () => {
     const tenantId = await tenant("flows");
     const inv = await invitation(tenantId, "new@example.org");
-    const accepted = await acceptInvitation(t.api, { token: inv.token, password: "a long new password" }, 1);
+    const preview = await findInvitation(t.api, inv.token);
+    expect(preview).toMatchObject({ email: "new@example.org", accountExists: false, tenantId });
+    const accepted = await acceptInvitation(t.api, preview!, { token: inv.token, password: "a long new password" }, 1);
     expect(accepted).toMatchObject({ tenantId, role: "admin", user: { email: "new@example.org" } });
     expect((await sessionMemberships(t.api, accepted.session.token))?.memberships).toMatchObject([{ tenantId }]);
     expect(await membersOf(tenantId)).toEqual([{ email: "new@example.org", role: "admin" }]);

@@ -1,3 +1,5 @@
+import { UNSAFE_CHARS } from "@earshot/ingest/text";
+
 /** Exit codes shared by every `earshot` command. */
 export const ExitCode = {
   ok: 0,
@@ -31,6 +33,20 @@ export function exitWithError(err: unknown, json: boolean): never {
   process.exit(e.exitCode);
 }
 
+/** One line of JSON, with every character printable() would escape written as \uXXXX (the same string to a parser). */
 export function printJson(value: unknown) {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
+  const json = JSON.stringify(value).replace(
+    UNSAFE_CHARS,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  process.stdout.write(`${json}\n`);
+}
+
+/**
+ * Text from the archive (titles, file names, error messages) made safe for a terminal: control characters (escape
+ * sequences, carriage returns) and bidirectional overrides are shown as \u{…} escapes instead of acting on the
+ * terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(UNSAFE_CHARS, (c) => `\\u{${(c.codePointAt(0) as number).toString(16)}}`);
 }

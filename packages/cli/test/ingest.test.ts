@@ -25,9 +25,10 @@ describe("earshot tenant / ingest", () => {
   /** A queue no worker listens on. */
   const idlePrefix = uniquePrefix();
 
-  async function earshot(args: string[], env: Record<string, string> = {}) {
+  async function earshot(args: string[], env: Record<string, string> = {}, timeout = 0) {
     try {
       const { stdout, stderr } = await run("node", ["--import", "tsx", "packages/cli/src/main.ts", ...args], {
+        timeout,
         env: {
           ...process.env,
           DATABASE_URL: db.url,
@@ -114,6 +115,35 @@ describe("earshot tenant / ingest", () => {
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ ingested: 0, duplicates: 1, failed: 0, total: 1 });
   });
+
+  it("--no-wait exits once the files are queued, and archive text reaches the terminal escaped (issue #18)", async () => {
+    const folder = path.join(dir, "no-wait");
+    await mkdir(folder);
+    await copyFile(path.join(CLIPS_DIR, "bird_02.ogg"), path.join(folder, "bird.ogg"));
+    // It used to wait forever on its open Redis and database connections: give it a minute, then call it hung.
+    const r = await earshot(["ingest", folder, "--tenant", "field-recordings", "--no-wait", "--json"], {}, 60_000);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ files: 1 });
+
+    // A title with terminal escapes (set title, clear screen) and a right-to-left override, however it got there.
+    const { rows } = await pool.query("SELECT id FROM tenants WHERE slug = 'field-recordings'");
+    const evil = "Thunder \x1b]0;owned\x07\x1b[2J \u202eevil";
+    await pool.query(
+      `INSERT INTO audio_assets (tenant_id, storage_key, sha256, original_filename, mime, title, status)
+       VALUES ($1, 'missing', md5(random()::text), 'x.wav', 'audio/wav', $2, 'ready')`,
+      [rows[0].id, evil],
+    );
+    const [text, json] = await Promise.all([
+      earshot(["search", "thunder", "--tenant", "field-recordings", "--mode", "METADATA"]),
+      earshot(["search", "thunder", "--tenant", "field-recordings", "--mode", "METADATA", "--json"]),
+    ]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("Thunder \\u{1b}]0;owned\\u{7}\\u{1b}[2J \\u{202e}evil");
+    for (const out of [text.stdout, json.stdout]) {
+      for (const c of ["\x1b", "\x07", "\u202e"]) expect(out.includes(c)).toBe(false);
+    }
+    expect(JSON.parse(json.stdout).hits[0].title).toBe(evil);
+  }, 120_000);
 
   it("says clearly when no worker is running, or the tenant does not exist", async () => {
     const [r, unknown] = await Promise.all([

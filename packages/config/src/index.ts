@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -9,6 +10,15 @@ const postgresUrl = z
   .string()
   .url()
   .refine((u) => /^postgres(ql)?:\/\//.test(u), "must start with postgres:// or postgresql://");
+
+/** An entry proxy-addr (Fastify's trustProxy) accepts. */
+function isProxyAddress(entry: string): boolean {
+  if (["loopback", "linklocal", "uniquelocal"].includes(entry)) return true;
+  const [ip, prefix, extra] = entry.split("/");
+  const v = isIP(ip ?? "");
+  if (!v || extra !== undefined) return false;
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (v === 4 ? 32 : 128));
+}
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -33,6 +43,12 @@ const schema = z.object({
   EMBEDDED_DB_PORT: port.default(54329),
   API_HOST: z.string().default("127.0.0.1"),
   API_PORT: port.default(4000),
+  /**
+   * The API's Prometheus /metrics (and /healthz) on a port of their own, never on API_PORT, which partners reach;
+   * 0 = any free port. Loopback by default; "0.0.0.0" in containers, where the port stays on the internal network.
+   */
+  API_METRICS_PORT: port.default(4001),
+  API_METRICS_HOST: z.string().default("127.0.0.1"),
   WEB_PORT: port.default(3000),
   /** Host the web UI listens on ("0.0.0.0" in containers). */
   WEB_HOST: z.string().default("127.0.0.1"),
@@ -71,8 +87,8 @@ const schema = z.object({
   QUEUE_DASHBOARD_USER: z.string().min(1).default("ops"),
   QUEUE_DASHBOARD_PASSWORD: z.string().min(16).optional(),
   /** A dead worker's jobs go back to the queue after their lock expires (checked every stalled interval). */
-  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(500).default(30_000),
-  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(500).default(60_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(60_000),
   /** Per-file upload limit in bytes (default 512 MiB). */
   INGEST_MAX_FILE_BYTES: z.coerce
     .number()
@@ -88,8 +104,30 @@ const schema = z.object({
   MEDIA_SIGNING_SECRET: z.string().min(32).optional(),
   /** Lifetime of signed audio/peaks URLs. */
   MEDIA_URL_TTL_S: z.coerce.number().int().min(10).max(86_400).default(900),
-  /** Requests per minute per API key and per user (GraphQL operations and uploaded files). */
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /**
+   * Query-cost points per minute per API key, per user and per anonymous client (a request consumes its cost: a
+   * search 1000 plus 1 per object in its page, a plain object 1; an upload request 10). See apps/api/README.md.
+   */
+  RATE_LIMIT_POINTS_PER_MINUTE: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * Proxies whose X-Forwarded-For the API believes for the client address (comma-separated IPs, CIDRs or
+   * proxy-addr names such as loopback): the web UI's server and any load balancer in front of the API.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("loopback")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (list) => list.every(isProxyAddress),
+      "each entry: an IP, an IP/prefix, loopback, linklocal or uniquelocal",
+    ),
+  /** Answer GraphQL introspection (and field-name suggestions in errors). Default: on outside production. */
+  GRAPHQL_INTROSPECTION: z.enum(["true", "false"]).optional(),
   /** Browser origin allowed to call the API with credentials (CORS). */
   WEB_ORIGIN: z.string().url().default("http://localhost:3000"),
   /** Session cookie lifetime in hours. */

@@ -65,6 +65,9 @@ export class EmbedderError extends Error {
 
 const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 
+/** Texts per /v1/embed/text request: the embedder's schema refuses more (apps/embedder, MAX_TEXTS). */
+export const MAX_TEXTS_PER_REQUEST = 512;
+
 export class EmbedderClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
@@ -78,7 +81,26 @@ export class EmbedderClient {
     this.backoffMs = opts.backoffMs ?? 200;
   }
 
+  /**
+   * Any number of texts: sent in requests of at most MAX_TEXTS_PER_REQUEST, one after another (the embedder's
+   * text queue is shared with every search). All parts must come from the same model, else EmbedderUnavailableError.
+   */
   async embedTexts(texts: string[]): Promise<TextEmbeddings> {
+    let out: TextEmbeddings | undefined;
+    for (let i = 0; i < texts.length || i === 0; i += MAX_TEXTS_PER_REQUEST) {
+      const part = await this.embedTextBatch(texts.slice(i, i + MAX_TEXTS_PER_REQUEST));
+      if (!out) out = part;
+      else if (part.model.version !== out.model.version || part.model.name !== out.model.name) {
+        throw new EmbedderUnavailableError(`the embedder changed model during a request (${part.model.version})`);
+      } else {
+        out.vectors.push(...part.vectors);
+        out.weights.push(...part.weights);
+      }
+    }
+    return out as TextEmbeddings;
+  }
+
+  private async embedTextBatch(texts: string[]): Promise<TextEmbeddings> {
     const body = await this.request<{ model: ModelInfo; vectors: number[][]; weights: number[][]; experts: string[] }>(
       "/v1/embed/text",
       { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ texts }) },

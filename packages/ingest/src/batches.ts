@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { lstat, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -35,7 +36,7 @@ export interface AddedItem {
   errorMessage?: string;
 }
 
-export type UploadSource = Buffer | Readable | { path: string };
+export type UploadSource = Buffer | Readable | { path: string | Buffer };
 
 const DEFAULT_MAX_FILE_BYTES = 512 * 1024 ** 2;
 const MAX_SIDECAR_BYTES = 16 * 1024 ** 2;
@@ -167,8 +168,10 @@ export async function addUploadArchive(
 }
 
 /**
- * Every regular file under dir (recursively, in name order) becomes an item; dot-files and symbolic links are
- * skipped (a link could point outside the folder). Sidecar rules as for addUploadArchive.
+ * Every regular file under dir (recursively, in name order) becomes an item; dot-files are skipped. Symbolic links
+ * are never followed (one could point outside the folder, or loop): each link, like a FIFO, socket or device, becomes
+ * a failed item NOT_A_FILE, so the user sees it was not ingested. Names that are not valid UTF-8 (e.g. Latin-1 from
+ * an old archive) are opened by their bytes and shown decoded as Latin-1. Sidecar rules as for addUploadArchive.
  */
 export async function addUploadFolder(
   ctx: IngestContext,
@@ -183,19 +186,27 @@ export async function addUploadFolder(
     items.push(item);
     onItem?.(item);
   };
-  const sidecarPath = metadataFile
-    ? path.resolve(metadataFile)
-    : files.map((f) => path.join(dir, f)).find((f) => SIDECAR_NAMES.has(path.relative(dir, f)));
+  const sidecarFile = metadataFile ? undefined : files.find((f) => f.kind === "file" && SIDECAR_NAMES.has(f.name));
   let sidecar: MetadataSidecar | undefined;
-  if (sidecarPath) {
-    const label = metadataFile ? path.basename(sidecarPath) : path.relative(dir, sidecarPath);
-    sidecar = await loadSidecar(ctx, batchId, label, () => readFile(sidecarPath, "utf8"), add);
+  if (metadataFile) {
+    const file = path.resolve(metadataFile);
+    sidecar = await loadSidecar(ctx, batchId, path.basename(file), () => readFile(file, "utf8"), add);
+  } else if (sidecarFile) {
+    sidecar = await loadSidecar(ctx, batchId, sidecarFile.name, () => readFile(sidecarFile.path, "utf8"), add);
   }
-  for (const rel of files) {
-    const abs = path.join(dir, rel);
-    if (sidecarPath && path.resolve(abs) === sidecarPath) continue;
+  const skip = metadataFile ? path.resolve(metadataFile) : undefined;
+  for (const f of files) {
+    if (f === sidecarFile || (skip && typeof f.path === "string" && path.resolve(f.path) === skip)) continue;
+    if (f.kind !== "file") {
+      add(await recordRejectedFile(ctx, batchId, f.name, notAFile(f.kind)));
+      continue;
+    }
     add(
-      await addUploadFile(ctx, batchId, { filename: rel, source: { path: abs }, metadata: metadataFor(sidecar, rel) }),
+      await addUploadFile(ctx, batchId, {
+        filename: f.name,
+        source: { path: f.path },
+        metadata: metadataFor(sidecar, f.name),
+      }),
     );
   }
   return items;
@@ -238,6 +249,49 @@ export async function requeueBatch(ctx: IngestContext, batchId: string): Promise
   );
   for (const r of rows) await enqueueItem(ctx, { tenantId: ctx.tenantId, batchId, itemId: r.id });
   return rows.length;
+}
+
+/**
+ * Queues again every unfinished item (queued or processing), in every tenant, whose job Redis no longer holds: an
+ * item saved but never queued (a crash between the insert and the enqueue) or a job lost with Redis data. Items whose
+ * job exists are left to BullMQ (waiting, delayed for a retry, or active with a lock). Jobs are keyed by item id, so
+ * running this while uploads go on, or on several workers at once, queues nothing twice. Returns how many it queued.
+ */
+export async function requeueLostItems(ctx: Pick<IngestContext, "pool" | "queues">): Promise<number> {
+  const { rows: tenants } = await ctx.pool.query<{ id: string }>("SELECT id FROM tenants");
+  let queued = 0;
+  for (const t of tenants) {
+    const { rows } = await withTenant(ctx.pool, t.id, (c) =>
+      c.query<{ id: string; batch_id: string }>(
+        "SELECT id, batch_id FROM upload_items WHERE tenant_id = $1 AND status IN ('queued', 'processing')",
+        [t.id],
+      ),
+    );
+    for (const r of rows) {
+      if (await ctx.queues.ingest.getJob(r.id)) continue;
+      await enqueueItem(ctx, { tenantId: t.id, batchId: r.batch_id, itemId: r.id });
+      queued++;
+    }
+  }
+  return queued;
+}
+
+/**
+ * Removes an asset's stored bytes once its row is deleted and committed, unless another asset or an unfinished upload
+ * item still uses the same content (storage is content-addressed, so that may be another tenant's). Bytes already
+ * gone are fine. Returns whether it deleted them.
+ */
+export async function releaseStoredBytes(
+  ctx: Pick<IngestContext, "pool" | "tenantId" | "storage">,
+  storageKey: string,
+): Promise<boolean> {
+  const inUse = await withTenant(ctx.pool, ctx.tenantId, async (c) => {
+    const { rows } = await c.query<{ used: boolean }>("SELECT earshot_storage_key_in_use($1) AS used", [storageKey]);
+    return rows[0]?.used !== false;
+  });
+  if (inUse) return false;
+  await ctx.storage.delete(storageKey);
+  return true;
 }
 
 export interface BatchProgress {
@@ -368,7 +422,20 @@ async function loadSidecar(
   }
 }
 
-async function listFolder(dir: string): Promise<string[]> {
+interface FolderEntry {
+  /** Path within the folder, for display and sidecar lookup (normalised, decoded). */
+  name: string;
+  /** What to open: bytes when the name is not valid UTF-8, which a string path cannot reach. */
+  path: string | Buffer;
+  kind: "file" | "symlink" | "other";
+}
+
+/** A file name's bytes as text: UTF-8 when valid, else Latin-1 (every byte is a character, so nothing is lost). */
+function decodeName(bytes: Buffer): string {
+  return bytes.toString(isUtf8(bytes) ? "utf8" : "latin1");
+}
+
+async function listFolder(dir: string): Promise<FolderEntry[]> {
   try {
     const st = await lstat(dir);
     if (!st.isDirectory()) throw new IngestError("NOT_FOUND", `${dir} is not a folder`);
@@ -376,18 +443,28 @@ async function listFolder(dir: string): Promise<string[]> {
     if (err instanceof IngestError) throw err;
     throw new IngestError("NOT_FOUND", `no such folder: ${dir}`, { cause: err });
   }
-  const out: string[] = [];
-  const walk = async (rel: string) => {
-    const entries = await readdir(path.join(dir, rel), { withFileTypes: true });
+  const out: FolderEntry[] = [];
+  const walk = async (abs: Buffer, rel: string) => {
+    const entries = await readdir(abs, { withFileTypes: true, encoding: "buffer" });
     for (const e of entries) {
-      if (e.name.startsWith(".")) continue;
-      const child = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) await walk(child);
-      else if (e.isFile()) out.push(child);
+      const bytes = e.name as unknown as Buffer;
+      if (bytes[0] === 0x2e) continue; // dot-files
+      const name = normaliseName(rel ? `${rel}/${decodeName(bytes)}` : decodeName(bytes));
+      const child = Buffer.concat([abs, Buffer.from(path.sep), bytes]);
+      const entry = { name, path: isUtf8(child) ? child.toString("utf8") : child };
+      if (e.isDirectory()) await walk(child, name);
+      else if (e.isFile()) out.push({ ...entry, kind: "file" });
+      else out.push({ ...entry, kind: e.isSymbolicLink() ? "symlink" : "other" });
     }
   };
-  await walk("");
-  return out.sort();
+  await walk(Buffer.from(dir), "");
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function notAFile(kind: FolderEntry["kind"]): IngestError {
+  return kind === "symlink"
+    ? new IngestError("NOT_A_FILE", "a symbolic link: links are not followed (one could point outside the folder)")
+    : new IngestError("NOT_A_FILE", "not a regular file (a FIFO, socket or device)");
 }
 
 async function streamToString(stream: Readable): Promise<string> {

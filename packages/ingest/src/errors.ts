@@ -8,6 +8,7 @@ export type IngestErrorCode =
   | "BAD_METADATA" // the metadata sidecar cannot be parsed
   | "NOT_FOUND" // the path given does not exist
   | "UNREADABLE" // the file exists but cannot be read (permissions, a directory)
+  | "NOT_A_FILE" // a symbolic link (never followed), FIFO, socket or device in an uploaded folder
   | "EMBED_REJECTED" // the embedding service refused the audio (a permanent 4xx)
   | "EMBEDDER_UNAVAILABLE" // the embedding service stayed down through every retry
   | "DATABASE_UNAVAILABLE" // the database stayed unreachable or busy through every retry

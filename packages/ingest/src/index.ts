@@ -7,6 +7,7 @@ export * from "./errors.ts";
 export * from "./metadata.ts";
 export * from "./queue.ts";
 export * from "./storage.ts";
+export * from "./text.ts";
 export * from "./zip.ts";
 
 /** The configured storage: STORAGE_DIR, else EARSHOT_DATA_DIR/storage. */

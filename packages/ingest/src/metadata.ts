@@ -1,6 +1,7 @@
 import path from "node:path";
 import { CsvError, parse } from "csv-parse/sync";
 import { IngestError } from "./errors.ts";
+import { cleanText } from "./text.ts";
 
 /** What an archive may tell about one file. Unknown columns/keys land in `custom`. */
 export interface ItemMetadata {
@@ -48,7 +49,8 @@ export function parseMetadataSidecar(text: string, format?: "csv" | "json"): Met
       if (rawKey === fileKey || value === undefined || value === null || value === "") continue;
       const field = ALIASES[rawKey.trim().toLowerCase()];
       if (field === "tags") meta.tags = toTags(value);
-      else if (field) meta[field] = String(value).trim();
+      else if (field === "description") meta.description = cleanText(String(value), { multiline: true }).trim();
+      else if (field) meta[field] = cleanText(String(value)).trim();
       else meta.custom[rawKey.trim()] = value;
     }
     out.set(key, meta);
@@ -63,16 +65,19 @@ export function metadataFor(sidecar: MetadataSidecar | undefined, relPath: strin
   return sidecar.get(key) ?? sidecar.get(path.posix.basename(key));
 }
 
+/** A file name as stored and shown: forward slashes, no leading "./", NFC, control characters replaced. */
 export function normaliseName(name: string): string {
-  return name
-    .replace(/\\/g, "/")
-    .replace(/^\.\/+/, "")
-    .normalize("NFC");
+  return cleanText(
+    name
+      .replace(/\\/g, "/")
+      .replace(/^\.\/+/, "")
+      .normalize("NFC"),
+  );
 }
 
 function toTags(value: unknown): string[] {
   const list = Array.isArray(value) ? value.map(String) : String(value).split(/[;,|]/);
-  return [...new Set(list.map((t) => t.trim()).filter(Boolean))];
+  return [...new Set(list.map((t) => cleanText(t).trim()).filter(Boolean))];
 }
 
 function csvRows(text: string): Array<{ row: Record<string, unknown>; where: string }> {

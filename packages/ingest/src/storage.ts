@@ -13,14 +13,18 @@ export interface StoredObject {
   size: number;
 }
 
-export type StorageInput = Buffer | Readable | { path: string };
+/** A path may be a Buffer: file names that are not valid UTF-8 can only be opened by their bytes. */
+export type StorageInput = Buffer | Readable | { path: string | Buffer };
 
 /**
  * Where uploaded files live. Content-addressed by sha256: put() of the same bytes twice stores them once.
  * Local directory today; an S3-compatible implementation needs only these methods.
  */
 export interface Storage {
-  /** Stores the bytes; rejects with IngestError TOO_LARGE past maxBytes (nothing is kept then). */
+  /**
+   * Stores the bytes; rejects with IngestError TOO_LARGE past maxBytes (nothing is kept then). A stream over the
+   * limit is still read to its end, so the next part of a multipart request can be read after it.
+   */
   put(input: StorageInput, opts?: { maxBytes?: number }): Promise<StoredObject>;
   get(key: string): Readable;
   stat(key: string): Promise<{ size: number } | null>;
@@ -47,15 +51,21 @@ export class LocalStorage implements Storage {
     const tmp = path.join(tmpDir, randomUUID());
     const hash = createHash("sha256");
     let size = 0;
+    const tooLarge = () => new IngestError("TOO_LARGE", `file is over the ${formatBytes(maxBytes)} limit`);
+    // Failing a stream at once would destroy it, and busboy then ends the whole request: discard the rest instead.
+    const drain = input instanceof Readable;
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
         if (size > maxBytes) {
-          done(new IngestError("TOO_LARGE", `file is over the ${formatBytes(maxBytes)} limit`));
+          done(drain ? null : tooLarge());
           return;
         }
         hash.update(chunk);
         done(null, chunk);
+      },
+      flush(done) {
+        done(size > maxBytes ? tooLarge() : null);
       },
     });
     const source =
@@ -76,9 +86,10 @@ export class LocalStorage implements Storage {
       await rm(tmp, { force: true });
       const code = (err as NodeJS.ErrnoException).code;
       if (!(input instanceof Readable) && !Buffer.isBuffer(input)) {
-        if (code === "ENOENT") throw new IngestError("NOT_FOUND", `no such file: ${input.path}`, { cause: err });
+        const shown = String(input.path);
+        if (code === "ENOENT") throw new IngestError("NOT_FOUND", `no such file: ${shown}`, { cause: err });
         if (code === "EACCES" || code === "EISDIR" || code === "EPERM") {
-          throw new IngestError("UNREADABLE", `cannot read ${input.path} (${code})`, { cause: err });
+          throw new IngestError("UNREADABLE", `cannot read ${shown} (${code})`, { cause: err });
         }
       }
       throw err;

@@ -54,7 +54,8 @@ export async function openArchive(zipPath: string, limits: Partial<ArchiveLimits
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === "ENOENT") throw new IngestError("NOT_FOUND", `no such file: ${zipPath}`, { cause: err });
-    throw new IngestError("BAD_ARCHIVE", `${path.basename(zipPath)} is not a readable zip: ${e.message}`, {
+    // No file name in the message: the item carries the name the user gave (zipPath may be a temp file).
+    throw new IngestError("BAD_ARCHIVE", `not a readable zip archive: ${e.message}`, {
       cause: err,
     });
   }
@@ -63,14 +64,15 @@ export async function openArchive(zipPath: string, limits: Partial<ArchiveLimits
   try {
     for await (const entry of zip.eachEntry()) {
       const raw = entry.fileName as unknown as Buffer;
-      const name = normaliseName(yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false));
+      const decoded = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false);
+      const name = normaliseName(decoded);
       if (name.endsWith("/") || isClutter(name)) continue;
       if (entries.length >= lim.maxEntries) {
         throw new IngestError("ZIP_BOMB", `archive has more than ${lim.maxEntries} files`);
       }
       const size = entry.uncompressedSize;
       const reject = (error: IngestError) => entries.push({ name, size, error });
-      const unsafe = yauzl.validateFileName(name) ?? (hasControlChars(name) ? "control characters in name" : null);
+      const unsafe = yauzl.validateFileName(name) ?? (hasControlChars(decoded) ? "control characters in name" : null);
       if (unsafe) {
         reject(new IngestError("UNSAFE_PATH", `unsafe name in archive (${unsafe.replace(/:.*$/, "")})`));
       } else if (entry.isEncrypted()) {
@@ -101,7 +103,7 @@ export async function openArchive(zipPath: string, limits: Partial<ArchiveLimits
   } catch (err) {
     zip.close();
     if (err instanceof IngestError) throw err;
-    throw new IngestError("BAD_ARCHIVE", `${path.basename(zipPath)} is damaged: ${(err as Error).message}`, {
+    throw new IngestError("BAD_ARCHIVE", `the zip archive is damaged: ${(err as Error).message}`, {
       cause: err,
     });
   }

@@ -1,5 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { repoRoot } from "@earshot/config";
@@ -85,6 +86,32 @@ describe("upload batches", () => {
     const progress = await batchProgress(pool, ctx.tenantId, batch.id);
     expect(progress?.status).toBe("processing");
     expect(progress?.counts).toEqual({ queued: 3, processing: 0, done: 0, duplicate: 0, failed: 1, total: 4 });
+  });
+
+  it("opens files whose names are not UTF-8 and gives every link or special file an item (issue #18)", async () => {
+    const folder = path.join(dir, "names");
+    await mkdir(folder);
+    // "café.ogg" written in Latin-1, as old archives and Windows zips have it: not valid UTF-8.
+    await copyFile(CLIP, Buffer.concat([Buffer.from(`${folder}/caf`), Buffer.from([0xe9]), Buffer.from(".ogg")]));
+    await writeFile(path.join(folder, "plain.txt"), "plain");
+    await symlink(CLIP, path.join(folder, "outside.ogg"));
+    await symlink(path.join(folder, "plain.txt"), path.join(folder, "inside.txt"));
+    await symlink(os.tmpdir(), path.join(folder, "a-dir-link"));
+    execFileSync("mkfifo", [path.join(folder, "pipe.wav")]);
+
+    const batch = await createUploadBatch(pool, ctx.tenantId);
+    const items = await addUploadFolder(ctx, batch.id, folder);
+    expect(items.map((i) => [i.filename, i.status, i.errorCode])).toEqual([
+      ["a-dir-link", "failed", "NOT_A_FILE"],
+      ["café.ogg", "queued", undefined],
+      ["inside.txt", "failed", "NOT_A_FILE"],
+      ["outside.ogg", "failed", "NOT_A_FILE"],
+      ["pipe.wav", "failed", "NOT_A_FILE"],
+      ["plain.txt", "queued", undefined],
+    ]);
+    const cafe = items.find((i) => i.filename === "café.ogg");
+    const { rows } = await pool.query("SELECT size_bytes FROM upload_items WHERE id = $1", [cafe?.itemId]);
+    expect(Number(rows[0].size_bytes)).toBe((await readFile(CLIP)).length);
   });
 
   it("records a corrupt sidecar as a failed item and still queues the files, without metadata", async () => {

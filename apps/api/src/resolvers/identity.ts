@@ -16,11 +16,13 @@ import {
   normaliseEmail,
   PENDING_INVITATION,
   resetPassword,
+  sessionMemberships,
 } from "@earshot/auth";
 import { checkId } from "@earshot/search";
 import { type Context, requireAuth, requirePermission, tx } from "../context.ts";
 import { ApiError, badInput, type ErrorCode, notFound } from "../errors.ts";
 import type { InvitationResolvers, MutationResolvers, QueryResolvers } from "../generated/graphql.ts";
+import { limitSignIn } from "../limits.ts";
 import { SESSION_COOKIE, TENANT_COOKIE } from "../principal.ts";
 import { actorLabel, roleOf, upper } from "./common.ts";
 
@@ -57,6 +59,23 @@ const IDENTITY_CODES: Record<IdentityFailure, ErrorCode> = {
 function fromIdentity(err: unknown): never {
   if (err instanceof IdentityError) throw new ApiError(IDENTITY_CODES[err.reason], err.message);
   throw err;
+}
+
+/**
+ * A password check other than signIn (accepting with an existing account, changing a password) under the same
+ * brute-force limits, keyed by the account's email: a wrong password counts as a failed sign-in.
+ */
+async function limitPasswordCheck<T>(ctx: Context, email: string, attempt: () => Promise<T>): Promise<T> {
+  let wrong: IdentityError | undefined;
+  const result = await limitSignIn(ctx.deps, email, ctx.request.ip, () =>
+    attempt().catch((err: unknown) => {
+      if (!(err instanceof IdentityError && err.reason === "wrong_password")) throw err;
+      wrong = err;
+      return null;
+    }),
+  );
+  if (result === null) throw wrong;
+  return result;
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -106,30 +125,28 @@ export const identityMutations: Pick<
     }),
 
   acceptInvitation: async (_p, { input }, ctx) => {
-    const accepted = await acceptInvitation(
-      ctx.deps.pool,
-      { token: input.token, password: input.password, name: input.name, sessionToken: ctx.sessionToken },
-      sessionTtlH(ctx),
-    ).catch(fromIdentity);
+    const inv = (await findInvitation(ctx.deps.pool, input.token, ctx.sessionToken)) ?? fromIdentity(invalidLink());
+    const accept = () =>
+      acceptInvitation(ctx.deps.pool, inv, { ...input, sessionToken: ctx.sessionToken }, sessionTtlH(ctx));
+    // A password proving an existing account is a sign-in attempt: its guesses share the sign-in limits.
+    const needsPassword = inv.accountExists && !inv.signedInAsInvitee;
+    const accepted = await (needsPassword ? limitPasswordCheck(ctx, inv.email, accept) : accept()).catch(fromIdentity);
     await useSession(ctx, accepted.session, accepted.tenantSlug);
     return { user: accepted.user, tenantId: accepted.tenantId, role: accepted.role };
   },
 
   changePassword: async (_p, { input }, ctx) => {
     const p = requireAuth(ctx);
-    if (p.kind !== "user" || !ctx.sessionToken) {
-      throw new ApiError("FORBIDDEN", "only a signed-in user has a password to change");
-    }
-    const changed = await changePassword(
-      ctx.deps.pool,
-      ctx.sessionToken,
-      input.currentPassword,
-      input.newPassword,
-      sessionTtlH(ctx),
+    const token = ctx.sessionToken;
+    const current = p.kind === "user" && token ? await sessionMemberships(ctx.deps.pool, token) : null;
+    if (!current || !token) throw new ApiError("FORBIDDEN", "only a signed-in user has a password to change");
+    const { email } = current.user;
+    const fresh = await limitPasswordCheck(ctx, email, () =>
+      changePassword(ctx.deps.pool, { token, email }, input.currentPassword, input.newPassword, sessionTtlH(ctx)),
     ).catch(fromIdentity);
     // Every session of the user ended, this one too: this browser alone has the fresh one, in the same tenant.
-    const m = changed.memberships.find((x) => x.tenantId === p.tenantId) ?? changed.memberships[0];
-    setSessionCookies(ctx, changed.session.token, m?.tenantSlug ?? null, changed.session.expiresAt);
+    const m = current.memberships.find((x) => x.tenantId === p.tenantId) ?? current.memberships[0];
+    setSessionCookies(ctx, fresh.token, m?.tenantSlug ?? null, fresh.expiresAt);
     return true;
   },
 

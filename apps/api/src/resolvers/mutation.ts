@@ -8,11 +8,12 @@ import {
   signIn,
 } from "@earshot/auth";
 import type { PoolClient } from "@earshot/db";
-import { enqueueReindex, sealUploadBatch } from "@earshot/ingest";
+import { enqueueReindex, releaseStoredBytes, sealUploadBatch } from "@earshot/ingest";
 import { ASSET_COLUMNS, type AssetRow, checkId } from "@earshot/search";
 import { requireAuth, requirePermission, tx } from "../context.ts";
 import { ApiError, badInput, notFound } from "../errors.ts";
 import type { MutationResolvers } from "../generated/graphql.ts";
+import { limitSignIn } from "../limits.ts";
 import type { BatchRow, CollectionRow, MembershipRow } from "../parents.ts";
 import { TENANT_COOKIE } from "../principal.ts";
 import { actorLabel, BATCH_COLUMNS, COLLECTION_COLUMNS, findBatch, findCollection, roleOf, scopeOf } from "./common.ts";
@@ -89,12 +90,26 @@ export const Mutation: MutationResolvers = {
       return rows[0] ?? Promise.reject(notFound("audio"));
     }),
 
-  deleteAudio: (_p, { id }, ctx) =>
-    tx(ctx, "write", async (c) => {
-      const { rowCount } = await c.query("DELETE FROM audio_assets WHERE id = $1", [checkId(id)]);
-      if (!rowCount) throw notFound("audio");
-      return { deletedId: id };
-    }),
+  deleteAudio: async (_p, { id }, ctx) => {
+    const p = requirePermission(ctx, "write");
+    const storageKey = await tx(ctx, "write", async (c) => {
+      const { rows } = await c.query<{ storage_key: string }>(
+        "DELETE FROM audio_assets WHERE id = $1 RETURNING storage_key",
+        [checkId(id)],
+      );
+      if (!rows[0]) throw notFound("audio");
+      return rows[0].storage_key;
+    });
+    // After the commit, so a failed delete never leaves a row without its bytes. A failure here only leaves bytes
+    // behind (logged); the asset is gone either way.
+    const storage = ctx.deps.ingest?.storage;
+    if (storage) {
+      await releaseStoredBytes({ pool: ctx.deps.pool, tenantId: p.tenantId, storage }, storageKey).catch((err: Error) =>
+        ctx.deps.logger.warn({ err: err.message, storageKey }, "could not delete a deleted asset's stored bytes"),
+      );
+    }
+    return { deletedId: id };
+  },
 
   createCollection: (_p, { input }, ctx) => {
     const p = requirePermission(ctx, "write");
@@ -238,7 +253,9 @@ export const Mutation: MutationResolvers = {
   },
 
   signIn: async (_p, { input }, ctx) => {
-    const session = await signIn(ctx.deps.pool, input.email, input.password, sessionTtlH(ctx));
+    const session = await limitSignIn(ctx.deps, input.email, ctx.request.ip, () =>
+      signIn(ctx.deps.pool, input.email, input.password, sessionTtlH(ctx)),
+    );
     if (!session) throw new ApiError("UNAUTHENTICATED", "wrong email or password");
     // The new session's memberships, with tickets for its tenants (the payload's tenant is read in one).
     const memberships = (await sessionMemberships(ctx.deps.pool, session.token))?.memberships ?? [];

@@ -15,6 +15,7 @@ import { loadExample } from "../examples.ts";
 import type { QueryResolvers } from "../generated/graphql.ts";
 import { arrayPage, keysetPage } from "../lists.ts";
 import type { BatchRow, CollectionRow } from "../parents.ts";
+import { createTextVectorCache, textVectors } from "../text-vectors.ts";
 import { BUILTIN_VOCABULARY } from "../vocabulary.ts";
 import { BATCH_COLUMNS, COLLECTION_COLUMNS, currentTenant, findBatch, findCollection, toFilter } from "./common.ts";
 import { identityQueries } from "./identity.ts";
@@ -27,9 +28,6 @@ const searchDeps = (ctx: Context) => ({
   embedder: ctx.deps.embedder,
   vector: { efSearch: ctx.deps.efSearch },
 });
-
-/** Text vectors for suggestTags, cached per model version (the vocabulary changes rarely). */
-const textVectorCache = new Map<string, Float32Array>();
 
 export const Query: QueryResolvers = {
   ...identityQueries,
@@ -105,24 +103,18 @@ export const Query: QueryResolvers = {
     for (const t of BUILTIN_VOCABULARY) source.set(t, "VOCABULARY");
     for (const t of tenantTags) source.set(t, "TENANT_TAG");
     const texts = [...source.keys()];
-    const missing = texts.filter((t) => !textVectorCache.has(`${model.id}\n${t}`));
-    if (missing.length > 0) {
-      const res = await ctx.deps.embedder.embedTexts(missing).catch((err: Error) => {
+    ctx.deps.textVectors ??= createTextVectorCache();
+    const { vectors, modelMismatch } = await textVectors(ctx.deps.textVectors, ctx.deps.embedder, model, texts).catch(
+      (err: Error) => {
         throw new ApiError("UNAVAILABLE", `the text encoder is unavailable: ${err.message}`);
-      });
-      if (res.model.version !== model.version || res.model.dim !== model.dim) {
-        throw new ApiError(
-          "UNAVAILABLE",
-          `the embedder serves ${res.model.version}, this tenant uses ${model.version}`,
-        );
-      }
-      missing.forEach((t, i) => {
-        textVectorCache.set(`${model.id}\n${t}`, res.vectors[i] as Float32Array);
-      });
+      },
+    );
+    if (modelMismatch) {
+      throw new ApiError("UNAVAILABLE", `the embedder serves ${modelMismatch}, this tenant uses ${model.version}`);
     }
     const scored = texts
-      .map((text) => {
-        const v = textVectorCache.get(`${model.id}\n${text}`) as Float32Array;
+      .map((text, j) => {
+        const v = vectors[j] as Float32Array;
         let s = 0;
         for (let i = 0; i < v.length; i++) s += (v[i] as number) * (audio[i] as number);
         return { id: text, text, score: s, source: source.get(text) as string };

@@ -22,7 +22,7 @@ import {
   sealUploadBatch,
 } from "@earshot/ingest";
 import type { Command } from "commander";
-import { CliError, ExitCode, exitWithError, printJson } from "../output.ts";
+import { CliError, ExitCode, exitWithError, printable, printJson } from "../output.ts";
 import { type CliDatabase, findTenant, openCliDatabase } from "./tenant.ts";
 
 interface Options {
@@ -68,7 +68,7 @@ export function register(program: Command) {
         let added = 0;
         const onItem = (item: AddedItem) => {
           added++;
-          if (tty) process.stderr.write(`\r\x1b[Kstoring ${added}: ${item.filename}`);
+          if (tty) process.stderr.write(`\r\x1b[Kstoring ${added}: ${printable(item.filename)}`);
         };
         const metadata = opts.metadata ? path.resolve(opts.metadata) : undefined;
         if (kind === "folder") await addUploadFolder(ctx, batch.id, target, metadata, onItem);
@@ -80,16 +80,16 @@ export function register(program: Command) {
 
         if (!opts.wait) {
           if (opts.json) printJson({ batchId: batch.id, files: added });
-          return;
+        } else {
+          // The batch lives on in the queue: Ctrl-C only stops watching it.
+          process.once("SIGINT", () => {
+            process.stderr.write(`\nstopped watching; batch ${batch.id} goes on in the background\n`);
+            process.exit(130);
+          });
+          const final = await follow(db, queues, tenant.id, batch.id, { tty, json: Boolean(opts.json) });
+          report(final, Boolean(opts.json));
+          if (final.counts.failed > 0) code = ExitCode.failed;
         }
-        // The batch lives on in the queue: Ctrl-C only stops watching it.
-        process.once("SIGINT", () => {
-          process.stderr.write(`\nstopped watching; batch ${batch.id} goes on in the background\n`);
-          process.exit(130);
-        });
-        const final = await follow(db, queues, tenant.id, batch.id, { tty, json: Boolean(opts.json) });
-        report(final, Boolean(opts.json));
-        if (final.counts.failed > 0) code = ExitCode.failed;
       } catch (err) {
         await queues?.close().catch(() => {});
         await db?.close().catch(() => {});
@@ -163,7 +163,7 @@ async function follow(
         if (reported.has(item.id) || item.status === "queued" || item.status === "processing") continue;
         reported.add(item.id);
         const why = item.errorCode ? ` ${item.errorCode}: ${item.errorMessage}` : "";
-        process.stderr.write(`${item.status.padEnd(9)} ${item.filename}${why}\n`);
+        process.stderr.write(`${item.status.padEnd(9)} ${printable(`${item.filename}${why}`)}\n`);
       }
     }
     if (p.status === "done") {
@@ -217,5 +217,5 @@ function report(p: BatchProgress, json: boolean) {
   process.stdout.write(
     `ingested ${p.counts.done}, duplicates ${p.counts.duplicate}, failed ${p.counts.failed} (of ${p.counts.total})\n`,
   );
-  for (const f of failures) process.stdout.write(`  failed ${f.filename}: ${f.code} ${f.message}\n`);
+  for (const f of failures) process.stdout.write(`  failed ${printable(`${f.filename}: ${f.code} ${f.message}`)}\n`);
 }

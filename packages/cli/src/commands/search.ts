@@ -3,7 +3,7 @@ import { loadConfig } from "@earshot/config";
 import { EmbedderClient } from "@earshot/embedder-client";
 import { SearchError, type SearchMode, searchAudio } from "@earshot/search";
 import type { Command } from "commander";
-import { CliError, ExitCode, exitWithError, printJson } from "../output.ts";
+import { CliError, ExitCode, exitWithError, printable, printJson } from "../output.ts";
 import { type CliDatabase, findTenant, openCliDatabase } from "./tenant.ts";
 
 const MODES = ["CONTENT", "METADATA", "HYBRID"];
@@ -57,7 +57,7 @@ export function register(program: Command) {
             for (const r of rows) {
               const seg = r.segment ? ` [${r.segment.startS.toFixed(1)}-${r.segment.endS.toFixed(1)} s]` : "";
               process.stdout.write(
-                `${String(r.rank).padStart(3)}. ${r.score.toFixed(4)}  ${r.title}${seg}  (${r.foundBy.join("+")}) ${r.id}\n`,
+                `${String(r.rank).padStart(3)}. ${r.score.toFixed(4)}  ${printable(r.title)}${seg}  (${r.foundBy.join("+")}) ${r.id}\n`,
               );
             }
           }
