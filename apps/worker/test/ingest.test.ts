@@ -173,14 +173,14 @@ describe("ingest worker", () => {
     await sealUploadBatch(ctx, batch.id);
     const done = await waitForBatch(pool, ctx.tenantId, batch.id);
     expect(outcomes(done)).toEqual({ "half.wav": "TRUNCATED", "Tür knock.ogg": "done" });
-    const { rows } = await pool.query("SELECT title FROM audio_assets WHERE original_filename = 'Tür knock.ogg'");
+    const { rows } = await owner.query("SELECT title FROM audio_assets WHERE original_filename = 'Tür knock.ogg'");
     expect(rows).toEqual([{ title: "Tür knock" }]);
   });
 
   it("queues an item that was saved but never queued (a crash between the two) (issue #18)", async () => {
     const stored = await ctx.storage.put({ path: path.join(CLIPS_DIR, "cow_moo_01.ogg") });
     const batch = await createUploadBatch(pool, ctx.tenantId);
-    await pool.query(
+    await owner.query(
       `INSERT INTO upload_items (tenant_id, batch_id, filename, size_bytes, sha256, storage_key)
        VALUES ($1, $2, 'lost.ogg', $3, $4, $5)`,
       [ctx.tenantId, batch.id, stored.size, stored.sha256, stored.key],

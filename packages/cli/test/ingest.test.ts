@@ -128,10 +128,12 @@ describe("earshot tenant / ingest", () => {
     // A title with terminal escapes (set title, clear screen) and a right-to-left override, however it got there.
     const { rows } = await pool.query("SELECT id FROM tenants WHERE slug = 'field-recordings'");
     const evil = "Thunder \x1b]0;owned\x07\x1b[2J \u202eevil";
-    await pool.query(
-      `INSERT INTO audio_assets (tenant_id, storage_key, sha256, original_filename, mime, title, status)
-       VALUES ($1, 'missing', md5(random()::text), 'x.wav', 'audio/wav', $2, 'ready')`,
-      [rows[0].id, evil],
+    await withTenant(pool, rows[0].id, (c) =>
+      c.query(
+        `INSERT INTO audio_assets (tenant_id, storage_key, sha256, original_filename, mime, title, status)
+         VALUES ($1, 'missing', md5(random()::text), 'x.wav', 'audio/wav', $2, 'ready')`,
+        [rows[0].id, evil],
+      ),
     );
     const [text, json] = await Promise.all([
       earshot(["search", "thunder", "--tenant", "field-recordings", "--mode", "METADATA"]),

@@ -79,6 +79,15 @@ describe("the application's login roles", () => {
     expect(policies.map((p) => p.tablename)).toContain("invitations");
   });
 
+  it("give the owner's definer functions a policy on every forced table they read (a non-superuser owner)", async () => {
+    const { rows } = await owner.query<{ tablename: string }>(
+      "SELECT tablename FROM pg_policies WHERE policyname = 'definer_access' ORDER BY tablename",
+    );
+    expect(rows.map((r) => r.tablename)).toEqual(
+      expect.arrayContaining(["invitations", "password_resets", "sessions", "upload_items", "users"]),
+    );
+  });
+
   it("RESET ROLE inside a tenant transaction still shows only that tenant (API and worker logins)", async () => {
     const viaApi = await asApi(tenants.a.id, async (c) => {
       await c.query("RESET ROLE");

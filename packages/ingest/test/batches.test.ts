@@ -110,7 +110,9 @@ describe("upload batches", () => {
       ["plain.txt", "queued", undefined],
     ]);
     const cafe = items.find((i) => i.filename === "café.ogg");
-    const { rows } = await pool.query("SELECT size_bytes FROM upload_items WHERE id = $1", [cafe?.itemId]);
+    const { rows } = await withTenant(pool, ctx.tenantId, (c) =>
+      c.query("SELECT size_bytes FROM upload_items WHERE id = $1", [cafe?.itemId]),
+    );
     expect(Number(rows[0].size_bytes)).toBe((await readFile(CLIP)).length);
   });
 

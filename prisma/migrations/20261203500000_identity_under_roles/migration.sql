@@ -195,3 +195,8 @@ REVOKE EXECUTE ON FUNCTION earshot_user_by_email(text) FROM earshot_app;
 REVOKE EXECUTE ON FUNCTION earshot_create_user(text, text, text) FROM earshot_app;
 GRANT EXECUTE ON FUNCTION earshot_user_by_email(text) TO earshot_internal;
 GRANT EXECUTE ON FUNCTION earshot_create_user(text, text, text) TO earshot_internal;
+
+-- earshot_storage_key_in_use (20261203300000, a definer function run as the owner) reads upload_items across
+-- tenants; the table is FORCEd, so without this an owner that is not a superuser would see no item and let a queued
+-- upload's bytes be deleted.
+CREATE POLICY definer_access ON upload_items TO CURRENT_USER USING (true) WITH CHECK (true);
