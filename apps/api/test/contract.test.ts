@@ -334,6 +334,16 @@ describe("queries", () => {
     expect(data.tenant.apiKeys.edges.length).toBeGreaterThanOrEqual(3);
     expect(JSON.stringify(data.tenant.apiKeys)).not.toMatch(/hash|secret/);
     expect(data.model).toMatchObject({ name: "earshot-ce", dim: 8, architecture: "CE", experts: ["a", "b"] });
+    // The worker registers the embedder's summary, whose experts are plain names (they once came back as "").
+    const setExperts = (experts: unknown) =>
+      h.pool.query(
+        "UPDATE model_versions SET manifest = jsonb_set(manifest, '{experts}', $1) WHERE name = 'earshot-ce'",
+        [JSON.stringify(experts)],
+      );
+    await setExperts(["logmel", "spectral"]);
+    const named = await h.gql({ cookie: w.users.admin.cookie }, "{ model { experts } }");
+    await setExperts([{ name: "a" }, { name: "b" }]);
+    expect(named.data).toEqual({ model: { experts: ["logmel", "spectral"] } });
     // Keyset pages of members follow each other without overlap.
     type Members = {
       tenant: { members: { edges: Array<{ node: { user: { id: string } } }>; pageInfo: { endCursor: string } } };

@@ -166,9 +166,12 @@ export const typeResolvers: Resolvers = {
 
   ModelVersion: {
     architecture: (m) => (typeof m.manifest?.architecture === "string" ? m.manifest.architecture : null),
+    // The embedder's summary lists expert names; a bundle's own manifest lists expert objects with a name.
     experts: (m) =>
       Array.isArray(m.manifest?.experts)
-        ? (m.manifest.experts as Array<{ name?: unknown }>).map((e) => String(e?.name ?? ""))
+        ? (m.manifest.experts as unknown[]).map((e) =>
+            typeof e === "string" ? e : String((e as { name?: unknown } | null)?.name ?? ""),
+          )
         : [],
   },
 
