@@ -10,6 +10,8 @@ export interface ServiceSpec {
   ready?: (env: NodeJS.ProcessEnv) => string;
   /** How long `ready` may take (default 60 s). */
   readyTimeoutMs?: number;
+  /** Its database login when DATABASE_API_URL / DATABASE_WORKER_URL are set (docs/deploy.md, "Database roles"). */
+  login?: "DATABASE_API_URL" | "DATABASE_WORKER_URL";
 }
 
 export const services: ServiceSpec[] = [
@@ -22,11 +24,13 @@ export const services: ServiceSpec[] = [
   {
     name: "worker",
     command: ["node", "--import", "tsx", "apps/worker/src/main.ts"],
+    login: "DATABASE_WORKER_URL",
     ready: (env) => `http://127.0.0.1:${env.WORKER_METRICS_PORT ?? 4200}/healthz`,
   },
   {
     name: "api",
     command: ["node", "--import", "tsx", "apps/api/src/main.ts"],
+    login: "DATABASE_API_URL",
     ready: (env) => `http://127.0.0.1:${env.API_PORT ?? 4000}/healthz`,
   },
   {

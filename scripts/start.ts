@@ -3,9 +3,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { ConfigError, loadConfig, repoRoot } from "@earshot/config";
-import { openDatabase, redactUrl } from "@earshot/db";
+import { openDatabase, provisionLogins, redactUrl } from "@earshot/db";
 import { Redis } from "ioredis";
-import { services } from "./services.ts";
+import { type ServiceSpec, services } from "./services.ts";
 
 const COLORS = [36, 35, 33, 32, 34, 31];
 const LEVELS: Record<number, string> = { 10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal" };
@@ -64,8 +64,13 @@ async function main() {
   await checkRedis(config.REDIS_URL);
   const db = await openDatabase(config);
   say(`database ${db.embedded ? "embedded (PGlite) " : ""}at ${redactUrl(db.url)}`);
+  const ownerUrl = config.DATABASE_OWNER_URL ?? db.url;
+  if (!db.embedded) for (const login of await provisionLogins(ownerUrl, config)) say(`database login ${login} ready`);
 
-  const env = { ...process.env, DATABASE_URL: db.url, FORCE_COLOR: "1" };
+  // Migrated above: the services get no owner login, and each its own login where one is configured.
+  const { DATABASE_OWNER_URL: _owner, ...rest } = process.env;
+  const env: NodeJS.ProcessEnv = { ...rest, DATABASE_URL: db.url, FORCE_COLOR: "1" };
+  const envOf = (svc: ServiceSpec) => (svc.login && env[svc.login] ? { ...env, DATABASE_URL: env[svc.login] } : env);
   const children: ChildProcess[] = [];
   let stopping = false;
 
@@ -93,7 +98,7 @@ async function main() {
   for (const [i, svc] of services.entries()) {
     const color = COLORS[i % COLORS.length] ?? 37;
     const [cmd, ...args] = svc.command;
-    const child = spawn(cmd as string, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd as string, args, { cwd: repoRoot, env: envOf(svc), stdio: ["ignore", "pipe", "pipe"] });
     children.push(child);
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on("line", (line) => {

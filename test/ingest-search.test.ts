@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { repoRoot } from "@earshot/config";
-import { createPool, type Pool } from "@earshot/db";
+import { createPool, type Pool, withTenant } from "@earshot/db";
 import { createTestDatabase, type TestDatabase } from "@earshot/db/testing";
 import { createIngestQueues, type IngestQueues, LocalStorage, purgeQueuePrefix } from "@earshot/ingest";
 import { createLogger } from "@earshot/log";
@@ -98,7 +98,10 @@ describe("ingest, then search by a description of the sound", () => {
 
     const search = await earshot("search", QUERY.text, "--tenant", "sound-library", "--mode", "CONTENT", "--json");
     const hits = JSON.parse(search.stdout).hits as Array<{ id: string; segment: { startS: number } | null }>;
-    const { rows } = await pool.query("SELECT id, original_filename FROM audio_assets");
+    const tenant = await pool.query("SELECT id FROM tenants WHERE slug = 'sound-library'");
+    const { rows } = await withTenant(pool, tenant.rows[0].id, (c) =>
+      c.query("SELECT id, original_filename FROM audio_assets"),
+    );
     const filenameOf = new Map(rows.map((r) => [r.id, r.original_filename]));
     const ranked = hits.map((h) => names.get(filenameOf.get(h.id)));
     expect(ranked.slice(0, 2)).toContain(QUERY.expect);

@@ -55,7 +55,8 @@ async function waitFor(url: string, child: ChildProcess, name: string, timeoutMs
 /** `search: false` leaves out the embedder and worker (pages that never search or ingest, e.g. accounts). */
 export async function startStack(opts: { search?: boolean } = {}): Promise<Stack> {
   const db = await createTestDatabase();
-  const pool = createPool(db.url, 4);
+  // The tests seed and inspect as the owner; the processes log in as their own roles, as in production.
+  const pool = createPool(db.ownerUrl, 4);
   const prefix = `earshot-e2e-${randomBytes(4).toString("hex")}`;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "earshot-e2e-"));
   const [apiPort, embedderPort, webPort, metricsPort] = await Promise.all([
@@ -111,10 +112,10 @@ export async function startStack(opts: { search?: boolean } = {}): Promise<Stack
   const children: ChildProcess[] = [];
   let output = "";
   const logs = () => output.slice(-8000);
-  const start = (name: string, script: string) => {
+  const start = (name: string, script: string, databaseUrl?: string) => {
     const child = spawn(process.execPath, ["--import", "tsx", script], {
       cwd: repoRoot,
-      env,
+      env: databaseUrl ? { ...env, DATABASE_URL: databaseUrl } : env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     for (const s of [child.stdout, child.stderr]) s?.on("data", (d: Buffer) => (output += `[${name}] ${d.toString()}`));
@@ -151,7 +152,7 @@ export async function startStack(opts: { search?: boolean } = {}): Promise<Stack
       await waitFor(`${env.EMBEDDER_URL}/readyz`, embedder, "embedder", 120_000, logs);
       start("worker", "apps/worker/src/main.ts");
     }
-    const api = start("api", "apps/api/src/main.ts");
+    const api = start("api", "apps/api/src/main.ts", db.apiUrl);
     await waitFor(`${apiUrl}/healthz`, api, "api", 60_000, logs);
     await waitFor(`${webUrl}/healthz`, web, "web", 240_000, logs);
   } catch (err) {

@@ -29,7 +29,8 @@ async function modelDim(): Promise<number> {
 
 const dim = await modelDim();
 const db = await createTestDatabase();
-const pool = createPool(db.url, 2);
+// The owner: it loads rows outside any tenant and drops and rebuilds the index.
+const pool = createPool(db.ownerUrl, 2);
 const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
 
 try {

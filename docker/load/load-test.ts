@@ -259,7 +259,7 @@ async function main() {
     const ingestS = (performance.now() - t0) / 1000;
 
     // 3. Nothing lost: every file acknowledged is an item, every item finished, every clip has an indexed asset.
-    const pool = createPool(stack.db.url, 2);
+    const pool = createPool(stack.db.ownerUrl, 2); // counts across tenants: the owner
     let check: { items: number; done: number; assets: number; withSegments: number; segments: number };
     try {
       const r = await pool.query(

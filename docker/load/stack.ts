@@ -42,7 +42,8 @@ async function waitHealthy(name: string, url: string, child: ChildProcess, out: 
 }
 
 export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
-  const db = await createTestDatabase({ migrate: false });
+  // Migrated with its login roles (compose's migrate service); the API and the worker each use their own login.
+  const db = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "earshot-load-"));
   const ports = { api: await freePort(), embedder: await freePort(), worker: await freePort() };
   const env: NodeJS.ProcessEnv = {
@@ -83,7 +84,8 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
       const spec = services.find((s) => s.name === name);
       if (!spec) throw new Error(`no ${name} in scripts/services.ts`);
       const [cmd, ...args] = spec.command;
-      const child = spawn(cmd as string, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+      const own = { ...env, DATABASE_URL: name === "api" ? db.apiUrl : db.url };
+      const child = spawn(cmd as string, args, { cwd: repoRoot, env: own, stdio: ["ignore", "pipe", "pipe"] });
       const out: string[] = [];
       for (const s of [child.stdout, child.stderr]) s?.on("data", (d) => out.push(String(d)));
       children.set(name, { child, out });

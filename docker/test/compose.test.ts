@@ -24,7 +24,7 @@ import {
 } from "./support.ts";
 
 const FILES = ["compose.yaml", "compose.gpu.yaml"];
-const APP_SERVICES = ["api", "worker", "embedder", "web"];
+const APP_SERVICES = ["api", "worker", "embedder", "web", "migrate"];
 // Variables read by dependencies rather than our code: Next.js, and the NVIDIA container runtime.
 const THIRD_PARTY = /^(NEXT_|NVIDIA_)/;
 
@@ -74,7 +74,7 @@ describe("compose files", () => {
   });
 
   it("refuses to start without the required secrets", () => {
-    for (const secret of ["POSTGRES_PASSWORD", "MEDIA_SIGNING_SECRET"]) {
+    for (const secret of ["POSTGRES_PASSWORD", "API_DB_PASSWORD", "WORKER_DB_PASSWORD", "MEDIA_SIGNING_SECRET"]) {
       expect(raw[secret]).toBe("");
       expect(() => interpolate(composeText("compose.yaml"), { ...filled, [secret]: "" })).toThrow(InterpolationError);
     }
@@ -82,7 +82,7 @@ describe("compose files", () => {
 
   it("services, volumes and Dockerfiles referenced all exist", () => {
     const services = base.services;
-    expect(Object.keys(services).sort()).toEqual(["api", "embedder", "postgres", "redis", "web", "worker"]);
+    expect(Object.keys(services).sort()).toEqual(["api", "embedder", "migrate", "postgres", "redis", "web", "worker"]);
     for (const [name, svc] of Object.entries(services)) {
       for (const dep of Object.keys(svc.depends_on ?? {}))
         expect(services, `${name} depends on ${dep}`).toHaveProperty(dep);
@@ -110,7 +110,13 @@ describe("compose files", () => {
   it("the processes start in dependency order on healthy dependencies", () => {
     const conditions = (svc: string) =>
       Object.fromEntries(Object.entries(base.services[svc]?.depends_on ?? {}).map(([k, v]) => [k, v.condition]));
-    const healthy = { postgres: "service_healthy", redis: "service_healthy", embedder: "service_healthy" };
+    const healthy = {
+      migrate: "service_completed_successfully",
+      postgres: "service_healthy",
+      redis: "service_healthy",
+      embedder: "service_healthy",
+    };
+    expect(conditions("migrate")).toEqual({ postgres: "service_healthy" });
     expect(conditions("api")).toEqual(healthy);
     expect(conditions("worker")).toEqual(healthy);
     expect(conditions("web")).toEqual({ api: "service_healthy" });
@@ -124,6 +130,20 @@ describe("compose files", () => {
     expect(base.services.worker?.environment?.STORAGE_DIR).toBe("/var/lib/earshot/storage");
     expect(base.services.postgres?.volumes).toEqual(["pgdata:/var/lib/postgresql/data"]);
     expect(base.services.redis?.volumes).toEqual(["redisdata:/data"]);
+  });
+
+  it("the application logs in as its own roles; only the migrate service holds the owner's login", () => {
+    const user = (svc: string, key: string) => {
+      const url = base.services[svc]?.environment?.[key];
+      return url ? new URL(String(url)).username : undefined;
+    };
+    expect(user("api", "DATABASE_URL")).toBe("earshot_api");
+    for (const svc of ["worker", "embedder"]) expect(user(svc, "DATABASE_URL")).toBe("earshot_worker");
+    expect(user("migrate", "DATABASE_OWNER_URL")).toBe(base.services.postgres?.environment?.POSTGRES_USER);
+    expect(user("migrate", "DATABASE_API_URL")).toBe("earshot_api");
+    expect(user("migrate", "DATABASE_WORKER_URL")).toBe("earshot_worker");
+    for (const svc of ["api", "worker", "embedder", "web"])
+      expect(base.services[svc]?.environment?.DATABASE_OWNER_URL, `${svc} has no owner login`).toBeUndefined();
   });
 
   it("published ports are unique and map to the port each process listens on", () => {
@@ -148,7 +168,8 @@ describe("compose files", () => {
     const sources = sourceFiles().map((f) => readFileSync(f, "utf8"));
     for (const name of APP_SERVICES) {
       const svc = base.services[name];
-      const image = readDockerfile(IMAGES[name as keyof typeof IMAGES]);
+      // The migrate service runs the worker's image with another command.
+      const image = readDockerfile(name === "migrate" ? IMAGES.worker : IMAGES[name as keyof typeof IMAGES]);
       // The container's environment: image ENV, overridden by compose.
       const env = Object.fromEntries(
         Object.entries({ ...image.env, ...svc?.environment }).map(([k, v]) => [k, v == null ? "" : String(v)]),

@@ -46,7 +46,8 @@ describe("image start commands run on this machine with the compose environment"
   const queuePrefix = `earshot-docker-test-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: false }); // the processes migrate it, as in a container
+    // Migrated and with its login roles, as compose's migrate service leaves it; each process logs in as its own role.
+    db = await createTestDatabase();
     dataDir = mkdtempSync(path.join(os.tmpdir(), "earshot-docker-"));
     for (const name of [...Object.keys(PORT_VARS), "apiMetrics"] as Array<keyof typeof ports>) {
       ports[name] = await freePort();
@@ -67,7 +68,7 @@ describe("image start commands run on this machine with the compose environment"
       env[k] = v == null ? "" : String(v);
     }
     const local: Record<string, string> = {
-      DATABASE_URL: db.url,
+      DATABASE_URL: name === "api" ? db.apiUrl : db.url,
       REDIS_URL,
       EMBEDDER_URL: `http://127.0.0.1:${ports.embedder}`,
       WEB_API_ORIGIN: `http://127.0.0.1:${ports.api}`,
@@ -165,7 +166,7 @@ describe("image start commands run on this machine with the compose environment"
   );
 
   it.skipIf(!hasEntry("api"))(
-    "api: starts against Postgres + Redis, migrates, answers its health check",
+    "api: starts against Postgres + Redis as its own login, answers its health check",
     async () => {
       const run = await start("api");
       const gql = await fetch(`http://127.0.0.1:${run.port}/graphql`, {

@@ -175,8 +175,10 @@ function* segmentRows(n: number, tenants: string[], modelId: string, bases: Floa
 }
 
 interface Dataset {
+  /** The worker's login, under row-level security like the application (seeding runs as the owner). */
   pool: Pool;
-  url: string;
+  /** The API's own login, for the end-to-end runs. */
+  apiPool: Pool;
   drop(): Promise<void>;
   tenants: string[];
   model: ModelVersionRow;
@@ -192,15 +194,15 @@ async function buildDataset(
   blocks: number[],
 ): Promise<Dataset> {
   const db = await createTestDatabase();
-  const pool = createPool(db.url, 4);
-  const { rows } = await pool.query<{ id: string }>(
+  const owner = createPool(db.ownerUrl, 4);
+  const { rows } = await owner.query<{ id: string }>(
     "INSERT INTO model_versions (name, version, dim, manifest) VALUES ($1, $2, $3, $4) RETURNING id",
     [bundle.name, bundle.version, bundle.dim, bundle.manifest],
   );
   const modelId = rows[0]?.id as string;
   const tenants: string[] = [];
   for (let t = 0; t < tenantCount; t++) {
-    const r = await pool.query<{ id: string }>(
+    const r = await owner.query<{ id: string }>(
       "INSERT INTO tenants (slug, name, search_model_version_id) VALUES ($1, $1, $2) RETURNING id",
       [`bench-${t}`, modelId],
     );
@@ -208,14 +210,14 @@ async function buildDataset(
   }
   const t0 = performance.now();
   const assets = Math.ceil(n / SEGMENTS_PER_ASSET);
-  await pool.query(
+  await owner.query(
     `INSERT INTO audio_assets (id, tenant_id, storage_key, sha256, original_filename, mime, duration_s, title, status)
      SELECT md5('asset-' || i)::uuid, ($1::uuid[])[1 + i % $2], 'none', md5('sha-' || i), 'bench-' || i || '.ogg',
             'audio/ogg', 45, 'bench asset ' || i, 'ready'
        FROM generate_series(0, $3 - 1) i`,
     [tenants, tenantCount, assets],
   );
-  const client = await pool.connect();
+  const client = await owner.connect();
   try {
     await pipeline(
       Readable.from(segmentRows(n, tenants, modelId, bases, blocks)),
@@ -230,7 +232,7 @@ async function buildDataset(
   }
   const loadS = (performance.now() - t0) / 1000;
   const t1 = performance.now();
-  const c = await pool.connect();
+  const c = await owner.connect();
   try {
     await c.query("SET maintenance_work_mem = '6GB'");
     await c.query("SET max_parallel_maintenance_workers = 1");
@@ -241,12 +243,16 @@ async function buildDataset(
     c.release();
   }
   const buildS = (performance.now() - t1) / 1000;
+  await owner.end();
+  const pool = createPool(db.url, 4);
+  const apiPool = createPool(db.apiUrl, 4);
   const model = (await withTenant(pool, tenants[0] as string, tenantSearchModel)) as ModelVersionRow;
   return {
     pool,
-    url: db.url,
+    apiPool,
     drop: async () => {
       await pool.end();
+      await apiPool.end();
       await db.drop();
     },
     tenants,
@@ -332,7 +338,7 @@ async function measureEndToEnd(ds: Dataset, embedderUrl: string, texts: string[]
   const prefix = `earshot-bench-${randomBytes(3).toString("hex")}`;
   const storage = new LocalStorage(path.join(os.tmpdir(), prefix));
   const app = await buildServer({
-    pool: ds.pool,
+    pool: ds.apiPool,
     logger: createLogger("bench-api", "silent"),
     redis,
     embedder: new EmbedderClient(embedderUrl, { retries: 0 }),

@@ -81,10 +81,7 @@ export interface InvitePayloadParent {
   link: string;
 }
 
-export interface InvitationPreviewParent extends PendingInvitation {
-  accountExists: boolean;
-  signedInAsInvitee: boolean;
-}
+export type InvitationPreviewParent = PendingInvitation;
 
 export interface CreateKeyPayloadParent {
   apiKey: ApiKeyRow;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ApolloServer } from "@apollo/server";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import { runWithTenantTickets } from "@earshot/db";
 import { observability } from "@earshot/observability";
 import fastifyCookie from "@fastify/cookie";
 import fastifyCors from "@fastify/cors";
@@ -111,6 +112,9 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     deps.logger.error({ err }, "unexpected error in an HTTP request");
     return sendError(reply, "INTERNAL_SERVER_ERROR", "internal error");
   });
+
+  // Each request gets its own holder for the tenant tickets its credential check earns (withTenant presents them).
+  app.addHook("preHandler", (_req, _reply, done) => runWithTenantTickets(done));
 
   app.get("/healthz", async (_req, reply) => {
     try {

@@ -15,6 +15,7 @@ import { type ApiDeps, buildServer, storageMediaStore } from "../src/server.ts";
 
 export interface Harness {
   app: FastifyInstance;
+  /** The owner's pool, for seeding and inspecting; the API itself uses deps.pool (its own login role). */
   pool: Pool;
   redis: Redis;
   storage: LocalStorage;
@@ -47,7 +48,9 @@ export async function createHarness(
   opts: { rateLimitPointsPerMinute?: number; embedderUrl?: string; introspection?: boolean } = {},
 ): Promise<Harness> {
   const db: TestDatabase = await createTestDatabase();
-  const pool = createPool(db.url);
+  // The API logs in as its own role, as in production; the tests seed and inspect as the owner.
+  const pool = createPool(db.ownerUrl);
+  const apiPool = createPool(db.apiUrl);
   const prefix = `earshot-test-${randomBytes(4).toString("hex")}`;
   const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
   const queues = createIngestQueues({ redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", prefix });
@@ -55,7 +58,7 @@ export async function createHarness(
   const dir = await mkdtemp(path.join(os.tmpdir(), "earshot-api-"));
   const storage = new LocalStorage(dir);
   const deps: ApiDeps = {
-    pool,
+    pool: apiPool,
     // Warnings and errors are kept in logLines: tests assert that client mistakes log nothing at error level.
     logger: pino({ level: "warn" }, { write: (line: string) => void logLines.push(line) }),
     redis,
@@ -88,6 +91,7 @@ export async function createHarness(
       if (keys.length) await redis.del(...keys);
       redis.disconnect();
       await pool.end();
+      await apiPool.end();
       await db.drop();
       await rm(dir, { recursive: true, force: true });
     },

@@ -1,6 +1,9 @@
 // Abuse of one installation by one caller (issue #18 items 2, 4, 5): alias amplification, cost-based rate limits,
 // sign-in lockout through the web proxy, brute force, and client mistakes that must not look like server faults.
+import { createInvitation } from "@earshot/auth";
+import { withTenant } from "@earshot/db";
 import { encodeCursor } from "@earshot/search";
+import { seedTenant } from "@earshot/search/testing";
 import { buildSchema, getIntrospectionQuery, Kind, parse, specifiedRules, validate } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as webQueries from "../../web/lib/queries.ts";
@@ -292,6 +295,53 @@ describe("sign-in brute force", () => {
     for (let i = 0; i < 5; i++) expect(code(await signIn(email, "typo", "192.0.2.20"))).toBe("UNAUTHENTICATED");
     expect((await signIn(email, "correct horse battery", "192.0.2.20")).status).toBe(200);
     for (let i = 0; i < 5; i++) expect(code(await signIn(email, "typo", "192.0.2.20"))).toBe("UNAUTHENTICATED");
+  });
+
+  it("password guesses through acceptInvitation and changePassword count against the same limits", async () => {
+    // Fresh tenants: the world's have spent their budgets in the tests above.
+    const home = await seedTenant(h.pool);
+    const inviting = await seedTenant(h.pool);
+    const guarded = await h.user(home.id, "viewer", "guarded@example.org");
+    const { token } = await withTenant(h.pool, inviting.id, (c) =>
+      createInvitation(c, inviting.id, {
+        email: "guarded@example.org",
+        name: "",
+        role: "admin",
+        createdBy: "test",
+        ttlHours: 1,
+      }),
+    );
+    const accept = (p: string, client: string) =>
+      post(
+        null,
+        {
+          query: "mutation($t: String!, $p: String) { acceptInvitation(input: {token: $t, password: $p}) { role } }",
+          variables: { t: token, p },
+        },
+        { client },
+      );
+    const codes: unknown[] = [];
+    for (let i = 0; i < 7; i++) codes.push(code(await accept(`guess ${i}`, "192.0.2.77")));
+    expect(codes).toEqual([...Array(6).fill("UNAUTHENTICATED"), "RATE_LIMITED"]);
+    // The same account's sign-in from that client waits too; from the owner's own client it does not.
+    expect((await signIn("guarded@example.org", "correct horse battery", "192.0.2.77")).status).toBe(429);
+    expect((await accept("correct horse battery", "192.0.2.78")).body.data).toEqual({
+      acceptInvitation: { role: "ADMIN" },
+    });
+
+    const change = (current: string) =>
+      post(
+        { cookie: guarded.cookie },
+        {
+          query:
+            'mutation($c: String!) { changePassword(input: {currentPassword: $c, newPassword: "long enough 123"}) }',
+          variables: { c: current },
+        },
+        { client: "192.0.2.79" },
+      );
+    const changes: unknown[] = [];
+    for (let i = 0; i < 7; i++) changes.push(code(await change(`guess ${i}`)));
+    expect(changes).toEqual([...Array(6).fill("UNAUTHENTICATED"), "RATE_LIMITED"]);
   });
 
   it("one client spraying many accounts is slowed too", async () => {

@@ -9,7 +9,7 @@ import { startWorkers } from "./worker.ts";
 
 const logger = createLogger("worker");
 const config = loadConfig();
-const db = await openDatabase(config);
+const db = await openDatabase(config, "earshot_internal");
 const pool = createPool(db.url, config.WORKER_CONCURRENCY + 2);
 const storage = createStorage(config);
 const registry = createMetricsRegistry("worker");

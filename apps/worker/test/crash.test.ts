@@ -37,6 +37,7 @@ const CLIPS = [
 describe("a worker killed mid-batch", () => {
   let db: TestDatabase;
   let pool: Pool;
+  let owner: Pool;
   let dir: string;
   let embedder: Awaited<ReturnType<typeof startEmbedder>>;
   let queues: IngestQueues;
@@ -46,6 +47,7 @@ describe("a worker killed mid-batch", () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     pool = createPool(db.url);
+    owner = createPool(db.ownerUrl);
     dir = await mkdtemp(path.join(os.tmpdir(), "earshot-crash-"));
     embedder = await startEmbedder();
     prefix = uniquePrefix();
@@ -62,6 +64,7 @@ describe("a worker killed mid-batch", () => {
     await queues?.close();
     await embedder?.close();
     await pool?.end();
+    await owner?.end();
     await db?.drop();
     await rm(dir, { recursive: true, force: true });
   });
@@ -114,7 +117,7 @@ describe("a worker killed mid-batch", () => {
     child.kill("SIGTERM");
     expect(Object.values(outcomes(done))).toEqual(CLIPS.map(() => "done"));
     // Nothing written twice: one asset per file, no segment repeated.
-    const { rows } = await pool.query(
+    const { rows } = await owner.query(
       `SELECT count(DISTINCT a.id)::int AS assets, count(s.id)::int AS segments,
               count(DISTINCT (s.asset_id, s.start_s))::int AS distinct_segments
        FROM audio_assets a JOIN segments s ON s.asset_id = a.id WHERE a.tenant_id = $1`,

@@ -35,7 +35,9 @@ const REAL = ["balloon_inflate.ogg", "bat_01.ogg", "bat_02.ogg", "bee.ogg", "cat
 
 describe("ingest worker", () => {
   let db: TestDatabase;
+  // The worker logs in as its own role (earshot_internal); the tests inspect across tenants as the owner.
   let pool: Pool;
+  let owner: Pool;
   let dir: string;
   let embedder: Awaited<ReturnType<typeof startEmbedder>>;
   let queues: IngestQueues;
@@ -47,6 +49,7 @@ describe("ingest worker", () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     pool = createPool(db.url);
+    owner = createPool(db.ownerUrl);
     dir = await mkdtemp(path.join(os.tmpdir(), "earshot-worker-"));
     embedder = await startEmbedder();
     prefix = uniquePrefix();
@@ -70,6 +73,7 @@ describe("ingest worker", () => {
     await queues?.close();
     await embedder?.close();
     await pool?.end();
+    await owner?.end();
     await db?.drop();
     await rm(dir, { recursive: true, force: true });
   });
@@ -116,7 +120,7 @@ describe("ingest worker", () => {
     expect(a?.assetId).toBe(b?.assetId);
 
     // Assets, segments of the registered model version, peaks and sidecar metadata, all in place.
-    const { rows: assets } = await pool.query(
+    const { rows: assets } = await owner.query(
       `SELECT a.original_filename, a.title, a.description, a.tags, a.licence, a.metadata, a.status, a.mime, a.codec,
               a.sample_rate > 0 AND a.channels > 0 AND a.duration_s > 0 AS described,
               a.peaks->>'version' AS peaks_version, count(s.id)::int AS segments
@@ -140,7 +144,7 @@ describe("ingest worker", () => {
     });
     expect(assets.find((x) => x.original_filename === "cat_meow.ogg")?.title).toBe("cat meow");
 
-    const { rows: mv } = await pool.query(
+    const { rows: mv } = await owner.query(
       `SELECT m.name, m.version, m.dim, t.search_model_version_id = m.id AS adopted
        FROM model_versions m CROSS JOIN tenants t WHERE t.id = $1`,
       [ctx.tenantId],
@@ -148,7 +152,7 @@ describe("ingest worker", () => {
     expect(mv).toEqual([
       { name: embedder.model.name, version: embedder.model.version, dim: embedder.model.dim, adopted: true },
     ]);
-    const { rows: dims } = await pool.query("SELECT DISTINCT vector_dims(embedding) AS d FROM segments");
+    const { rows: dims } = await owner.query("SELECT DISTINCT vector_dims(embedding) AS d FROM segments");
     expect(dims).toEqual([{ d: embedder.model.dim }]);
   });
 
@@ -169,14 +173,14 @@ describe("ingest worker", () => {
     await sealUploadBatch(ctx, batch.id);
     const done = await waitForBatch(pool, ctx.tenantId, batch.id);
     expect(outcomes(done)).toEqual({ "half.wav": "TRUNCATED", "Tür knock.ogg": "done" });
-    const { rows } = await pool.query("SELECT title FROM audio_assets WHERE original_filename = 'Tür knock.ogg'");
+    const { rows } = await owner.query("SELECT title FROM audio_assets WHERE original_filename = 'Tür knock.ogg'");
     expect(rows).toEqual([{ title: "Tür knock" }]);
   });
 
   it("queues an item that was saved but never queued (a crash between the two) (issue #18)", async () => {
     const stored = await ctx.storage.put({ path: path.join(CLIPS_DIR, "cow_moo_01.ogg") });
     const batch = await createUploadBatch(pool, ctx.tenantId);
-    await pool.query(
+    await owner.query(
       `INSERT INTO upload_items (tenant_id, batch_id, filename, size_bytes, sha256, storage_key)
        VALUES ($1, $2, 'lost.ogg', $3, $4, $5)`,
       [ctx.tenantId, batch.id, stored.size, stored.sha256, stored.key],
@@ -187,7 +191,7 @@ describe("ingest worker", () => {
   });
 
   it("links content already in the archive instead of embedding it again", async () => {
-    const before = await pool.query("SELECT count(*)::int AS n FROM segments");
+    const before = await owner.query("SELECT count(*)::int AS n FROM segments");
     const folder = path.join(dir, "again");
     await mkdir(folder);
     await copyFile(path.join(CLIPS_DIR, "bee.ogg"), path.join(folder, "bee_renamed.ogg"));
@@ -196,9 +200,9 @@ describe("ingest worker", () => {
     await sealUploadBatch(ctx, batch.id);
     const done = await waitForBatch(pool, ctx.tenantId, batch.id);
     expect(outcomes(done)).toEqual({ "bee_renamed.ogg": "duplicate" });
-    const { rows } = await pool.query("SELECT id FROM audio_assets WHERE original_filename = 'bee.ogg'");
+    const { rows } = await owner.query("SELECT id FROM audio_assets WHERE original_filename = 'bee.ogg'");
     expect(done.items[0]?.assetId).toBe(rows[0].id);
-    const after = await pool.query("SELECT count(*)::int AS n FROM segments");
+    const after = await owner.query("SELECT count(*)::int AS n FROM segments");
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
@@ -225,9 +229,9 @@ describe("ingest worker", () => {
 
   it("re-indexes a tenant in the background when the model changes, then switches search to it", async () => {
     const tenant = async () =>
-      (await pool.query("SELECT search_model_version_id AS v FROM tenants WHERE id = $1", [ctx.tenantId])).rows[0].v;
+      (await owner.query("SELECT search_model_version_id AS v FROM tenants WHERE id = $1", [ctx.tenantId])).rows[0].v;
     const oldVersion = await tenant();
-    const { rows: before } = await pool.query("SELECT count(*)::int AS n FROM segments WHERE model_version_id = $1", [
+    const { rows: before } = await owner.query("SELECT count(*)::int AS n FROM segments WHERE model_version_id = $1", [
       oldVersion,
     ]);
     // The same weights under a new version number: a model release, as far as the archive can tell.
@@ -257,7 +261,7 @@ describe("ingest worker", () => {
       while ((await tenant()) === oldVersion && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       const newVersion = await tenant();
       expect(newVersion).not.toBe(oldVersion);
-      const { rows } = await pool.query(
+      const { rows } = await owner.query(
         `SELECT (SELECT version FROM model_versions WHERE id = $2) AS version,
                 (SELECT count(*)::int FROM audio_assets WHERE tenant_id = $1) AS assets,
                 (SELECT count(DISTINCT asset_id)::int FROM segments WHERE model_version_id = $2) AS covered,
@@ -276,6 +280,7 @@ describe("ingest worker, embedder down", () => {
   it("retries a transient failure with backoff and succeeds once the embedder is back", async () => {
     const db = await createTestDatabase();
     const pool = createPool(db.url);
+    const owner = createPool(db.ownerUrl);
     const dir = await mkdtemp(path.join(os.tmpdir(), "earshot-retry-"));
     const prefix = uniquePrefix();
     const queues = createIngestQueues({ redisUrl: REDIS_URL, prefix });
@@ -298,7 +303,7 @@ describe("ingest worker, embedder down", () => {
       await sealUploadBatch(ctx, batch.id);
       // First attempt fails: nothing listens on the port.
       for (;;) {
-        const { rows } = await pool.query("SELECT attempts, status FROM upload_items WHERE batch_id = $1", [batch.id]);
+        const { rows } = await owner.query("SELECT attempts, status FROM upload_items WHERE batch_id = $1", [batch.id]);
         if (rows[0].attempts >= 1 && rows[0].status === "queued") break;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -312,6 +317,7 @@ describe("ingest worker, embedder down", () => {
       await queues.close();
       await embedder?.close();
       await pool.end();
+      await owner.end();
       await db.drop();
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,10 +1,15 @@
 // Invitations, password changes and operator reset links (issue 18). No admin ever learns or sets another person's
 // password: an invitation is a single-use, expiring link for one email, which the invitee opens to choose their own
 // password (new email) or to prove the one they have (existing account). Only the SHA-256 of a link is stored.
-import { type Pool, type PoolClient, withTenant, withTransaction } from "@earshot/db";
+//
+// Under the database login roles the API may not read password hashes, write users or sessions, or read reset links,
+// so each flow below is one SECURITY DEFINER function (prisma/migrations/20261203500000_identity_under_roles) that
+// checks the credential itself: the token's hash, a live session's hash, or the key the password derives under the
+// stored salt (passwordKey, as at sign-in). Passwords are hashed here, never compared here.
+import { holdTenantTicket, type Pool, type PoolClient } from "@earshot/db";
 import { hashPassword, passwordProblem } from "./password.ts";
 import type { Role } from "./permissions.ts";
-import { normaliseEmail, passwordMatches, replacePassword, type UserRow } from "./store.ts";
+import { newSession, normaliseEmail, passwordKey, type UserRow } from "./store.ts";
 import { isBareToken, newInvitationToken, newSessionToken, parseInvitationToken, sha256Hex } from "./tokens.ts";
 
 /** invalid_token: malformed, unknown, used, revoked or expired, one answer for all (nothing to probe). */
@@ -64,39 +69,47 @@ export async function createInvitation(
   return { invitation: rows[0] as InvitationRow, token };
 }
 
-export interface PendingInvitation extends InvitationRow {
+export interface PendingInvitation {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  expiresAt: Date;
   tenantId: string;
   tenantSlug: string;
   tenantName: string;
+  /** The email has an account: accepting needs its password, or a session as that account. */
+  accountExists: boolean;
+  /** The session given is the invited account's. */
+  signedInAsInvitee: boolean;
 }
 
-/** The pending invitation a link names; null for a malformed, unknown, used, revoked or expired one alike. */
-export async function findInvitation(pool: Pool, token: string): Promise<PendingInvitation | null> {
-  const parsed = parseInvitationToken(token);
-  if (!parsed) return null;
-  return withTenant(pool, parsed.tenantId, async (c) => {
-    const { rows } = await c.query<PendingInvitation>(
-      `SELECT ${INVITATION_COLUMNS}, t.id AS "tenantId", t.slug AS "tenantSlug", t.name AS "tenantName"
-         FROM invitations i JOIN tenants t ON t.id = i.tenant_id
-        WHERE i.token_hash = $1 AND ${PENDING_INVITATION}`,
-      [parsed.hash],
-    );
-    return rows[0] ?? null;
-  });
+/** A session the database opened for a browser: the token goes into its cookie. */
+export interface NewSession {
+  token: string;
+  expiresAt: Date;
 }
 
-/** The account an email has, with its password hash (identity lookup, outside any tenant). */
-async function accountOf(pool: Pool, email: string) {
-  const { rows } = await pool.query<UserRow & { password_hash: string | null }>(
-    "SELECT id, email, name, password_hash FROM users WHERE email = $1",
-    [normaliseEmail(email)],
+const hashOf = (token: string | null | undefined) => (token ? sha256Hex(token) : null);
+
+/**
+ * The pending invitation a link names, as the page that opens it sees it (the token is the proof); null for a
+ * malformed, unknown, used, revoked or expired one alike. sessionToken: the caller's, if signed in.
+ */
+export async function findInvitation(
+  pool: Pool,
+  token: string,
+  sessionToken?: string | null,
+): Promise<PendingInvitation | null> {
+  if (!parseInvitationToken(token)) return null;
+  const { rows } = await pool.query<PendingInvitation>(
+    `SELECT id, email, name, role, expires_at AS "expiresAt", tenant_id AS "tenantId", tenant_slug AS "tenantSlug",
+            tenant_name AS "tenantName", account_exists AS "accountExists",
+            signed_in_as_invitee AS "signedInAsInvitee"
+       FROM earshot_invitation_preview($1, $2)`,
+    [sha256Hex(token), hashOf(sessionToken)],
   );
   return rows[0] ?? null;
-}
-
-/** The id of the account an email has, or null (for the invitee's own page, never for the inviting admin). */
-export async function accountIdOf(pool: Pool, email: string): Promise<string | null> {
-  return (await accountOf(pool, email))?.id ?? null;
 }
 
 function checkNewPassword(password: string | null | undefined): string {
@@ -105,108 +118,134 @@ function checkNewPassword(password: string | null | undefined): string {
   return password as string;
 }
 
+/** Why the database refused an acceptance (earshot_accept_invitation's outcome), as the error the invitee sees. */
+function acceptFailure(outcome: string | undefined, email: string): IdentityError {
+  switch (outcome) {
+    case "password_required":
+      return new IdentityError("wrong_password", `${email} already has an account: enter its password to accept`);
+    case "wrong_password":
+      return new IdentityError("wrong_password", `wrong password for ${email}`);
+    case "new_password_required":
+      return new IdentityError("bad_input", "choose a password for the new account");
+    default:
+      return invalidLink();
+  }
+}
+
 /**
- * Accepts an invitation. A new email gets an account with the password (and name) given here; an existing account
- * must prove itself with its password, or by being the signed-in user (sessionUserId). Only then is the membership
- * created, in the same transaction that uses the invitation up. An existing member keeps the role they have.
+ * Accepts an invitation (inv: findInvitation's answer for the token) and opens a session. A new email gets an
+ * account with the password (and name) given here; an existing account must prove itself with its password, or by
+ * being the signed-in session (sessionToken). The database checks that proof, creates the account, uses the
+ * invitation up, adds the membership (an existing member keeps their role) and opens the session in one transaction,
+ * and hands back a ticket for the tenant.
  */
 export async function acceptInvitation(
   pool: Pool,
-  input: { token: string; password?: string | null; name?: string | null; sessionUserId?: string | null },
-): Promise<{ user: UserRow; tenantId: string; tenantSlug: string; role: Role }> {
-  const inv = await findInvitation(pool, input.token);
-  if (!inv) throw invalidLink();
-  const account = await accountOf(pool, inv.email);
+  inv: PendingInvitation,
+  input: { token: string; password?: string | null; name?: string | null; sessionToken?: string | null },
+  ttlHours: number,
+): Promise<{ user: UserRow; tenantId: string; tenantSlug: string; role: Role; session: NewSession }> {
+  let key: string | null = null;
   let created: { name: string; hash: string } | null = null;
-  if (account && account.id !== input.sessionUserId) {
-    if (!input.password) {
-      throw new IdentityError("wrong_password", `${inv.email} already has an account: enter its password to accept`);
-    }
-    if (!(await passwordMatches(input.password, account.password_hash))) {
-      throw new IdentityError("wrong_password", `wrong password for ${inv.email}`);
-    }
-  } else if (!account) {
+  if (inv.accountExists && !inv.signedInAsInvitee) {
+    if (!input.password) throw acceptFailure("password_required", inv.email);
+    key = await passwordKey(pool, inv.email, input.password);
+  } else if (!inv.accountExists) {
     const name = input.name?.trim() || inv.name || (inv.email.split("@")[0] as string);
     if (name.length > 200) throw new IdentityError("bad_input", "name must be at most 200 characters");
     created = { name, hash: await hashPassword(checkNewPassword(input.password)) };
   }
-  return withTransaction(pool, async (c) => {
-    let user: UserRow | undefined = account ? { id: account.id, email: account.email, name: account.name } : undefined;
-    if (created) {
-      const { rows } = await c.query<UserRow>(
-        `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3)
-         ON CONFLICT (email) DO NOTHING RETURNING id, email, name`,
-        [inv.email, created.name, created.hash],
-      );
-      user = rows[0];
-      // The account appeared meanwhile (another link for this email): it must now prove itself like any other.
-      if (!user) throw new IdentityError("wrong_password", `${inv.email} already has an account: enter its password`);
-    }
-    const userId = (user as UserRow).id;
-    // The rest is tenant data: as earshot_app under the invitation's tenant, exactly as withTenant does, in this
-    // transaction so the account, the used-up invitation and the membership commit together or not at all.
-    await c.query("SELECT set_config('earshot.tenant_id', $1, true)", [inv.tenantId]);
-    await c.query("SET LOCAL ROLE earshot_app");
-    const used = await c.query(
-      `UPDATE invitations i SET accepted_at = now(), accepted_by = $2 WHERE i.id = $1 AND ${PENDING_INVITATION}`,
-      [inv.id, userId],
-    );
-    if (used.rowCount !== 1) throw invalidLink();
-    const { rows } = await c.query<{ role: Role }>(
-      `INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)
-       ON CONFLICT (tenant_id, user_id) DO UPDATE SET role = memberships.role RETURNING role`,
-      [inv.tenantId, userId, inv.role],
-    );
-    const role = (rows[0] as { role: Role }).role;
-    return { user: user as UserRow, tenantId: inv.tenantId, tenantSlug: inv.tenantSlug, role };
-  });
+  const session = newSession(ttlHours);
+  const { rows } = await pool.query<{
+    outcome: string;
+    user_id: string;
+    email: string;
+    name: string;
+    tenant_id: string;
+    tenant_slug: string;
+    role: Role;
+    ticket: string;
+  }>("SELECT * FROM earshot_accept_invitation($1, $2, $3, $4, $5, $6, $7)", [
+    sha256Hex(input.token),
+    hashOf(input.sessionToken),
+    key,
+    created?.hash ?? null,
+    created?.name ?? null,
+    session.hash,
+    session.expiresAt,
+  ]);
+  const r = rows[0];
+  if (r?.outcome !== "accepted") throw acceptFailure(r?.outcome, inv.email);
+  holdTenantTicket(r.tenant_id, r.ticket);
+  return {
+    user: { id: r.user_id, email: r.email, name: r.name },
+    tenantId: r.tenant_id,
+    tenantSlug: r.tenant_slug,
+    role: r.role,
+    session: { token: session.token, expiresAt: session.expiresAt },
+  };
 }
 
-/** A set/reset-password link's token for the user (operators only: `earshot user reset-link`, `user add`). */
+/**
+ * A set/reset-password link's token for the user (operators only: `earshot user reset-link`, `user add`; the
+ * database grants this to the CLI's role, not the API's).
+ */
 export async function createPasswordReset(
   pool: Pool,
   userId: string,
   ttlHours: number,
 ): Promise<{ token: string; expiresAt: Date }> {
   const { token, hash } = newSessionToken();
-  const { rows } = await pool.query<{ expires_at: Date }>(
-    `INSERT INTO password_resets (user_id, token_hash, expires_at)
-     VALUES ($1, $2, now() + make_interval(secs => $3)) RETURNING expires_at`,
-    [userId, hash, ttlHours * 3600],
-  );
-  return { token, expiresAt: (rows[0] as { expires_at: Date }).expires_at };
+  const { rows } = await pool.query<{ e: Date | null }>("SELECT earshot_issue_password_reset($1, $2, $3) AS e", [
+    userId,
+    hash,
+    Math.round(ttlHours * 3600),
+  ]);
+  const expiresAt = rows[0]?.e;
+  if (!expiresAt) throw new IdentityError("bad_input", "no such user");
+  return { token, expiresAt };
 }
 
 /** Sets the password a reset link is for; the link, every other one and every session of the user end. */
-export async function resetPassword(pool: Pool, token: string, newPassword: string): Promise<UserRow> {
-  const hash = sha256Hex(token);
-  const pending = "token_hash = $1 AND used_at IS NULL AND expires_at > now()";
-  // A cheap check first, so guessing tokens costs no password hashing.
+export async function resetPassword(pool: Pool, token: string, newPassword: string): Promise<{ email: string }> {
   if (!isBareToken(token)) throw invalidLink();
-  const found = await pool.query(`SELECT 1 FROM password_resets WHERE ${pending}`, [hash]);
-  if (found.rowCount !== 1) throw invalidLink();
+  const hash = sha256Hex(token);
+  // A cheap check first, so guessing tokens costs no password hashing.
+  const { rows: pending } = await pool.query<{ ok: boolean }>("SELECT earshot_password_reset_pending($1) AS ok", [
+    hash,
+  ]);
+  if (!pending[0]?.ok) throw invalidLink();
   const passwordHash = await hashPassword(checkNewPassword(newPassword));
-  return withTransaction(pool, async (c) => {
-    const { rows } = await c.query<{ user_id: string }>(
-      `UPDATE password_resets SET used_at = now() WHERE ${pending} RETURNING user_id`,
-      [hash],
-    );
-    const userId = rows[0]?.user_id;
-    if (!userId) throw invalidLink();
-    await replacePassword(c, userId, passwordHash);
-    const user = await c.query<UserRow>("SELECT id, email, name FROM users WHERE id = $1", [userId]);
-    return user.rows[0] as UserRow;
-  });
+  const { rows } = await pool.query<{ email: string }>("SELECT * FROM earshot_reset_password($1, $2)", [
+    hash,
+    passwordHash,
+  ]);
+  return rows[0] ?? Promise.reject(invalidLink());
 }
 
-/** Changes a signed-in user's password; the current one is required. Ends every session of the user. */
-export async function changePassword(pool: Pool, userId: string, currentPassword: string, newPassword: string) {
-  const { rows } = await pool.query<{ password_hash: string | null }>("SELECT password_hash FROM users WHERE id = $1", [
-    userId,
+/**
+ * Changes the password of a signed-in session's user (session: its token and the user's email); the current one is
+ * required (its key is compared by the database). Every session of the user and every unused reset link end, and
+ * the same transaction opens one fresh session, for the browser that asked.
+ */
+export async function changePassword(
+  pool: Pool,
+  session: { token: string; email: string },
+  currentPassword: string,
+  newPassword: string,
+  ttlHours: number,
+): Promise<NewSession> {
+  checkNewPassword(newPassword);
+  const key = await passwordKey(pool, session.email, currentPassword);
+  const passwordHash = await hashPassword(newPassword);
+  const fresh = newSession(ttlHours);
+  const { rows } = await pool.query<{ ok: boolean }>("SELECT earshot_change_password($1, $2, $3, $4, $5) AS ok", [
+    sha256Hex(session.token),
+    key,
+    passwordHash,
+    fresh.hash,
+    fresh.expiresAt,
   ]);
-  if (!(await passwordMatches(currentPassword, rows[0]?.password_hash))) {
-    throw new IdentityError("wrong_password", "the current password is wrong");
-  }
-  const passwordHash = await hashPassword(checkNewPassword(newPassword));
-  await withTransaction(pool, (c) => replacePassword(c, userId, passwordHash));
+  if (!rows[0]?.ok) throw new IdentityError("wrong_password", "the current password is wrong");
+  return { token: fresh.token, expiresAt: fresh.expiresAt };
 }

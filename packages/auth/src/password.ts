@@ -23,12 +23,22 @@ export async function hashPassword(password: string): Promise<string> {
 /** False for a wrong password or an unreadable stored hash (never throws for bad input). */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split("$");
-  if (parts.length !== 6 || parts[0] !== "scrypt") return false;
-  const [n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  if (![n, r, p].every((x) => Number.isInteger(x) && x > 0)) return false;
+  if (parts.length !== 6) return false;
+  const key = await derivedKey(password, parts.slice(0, 5).join("$"));
   const expected = Buffer.from(parts[5] as string, "base64url");
-  const key = await derive(password, Buffer.from(parts[4] as string, "base64url"), n, r, p);
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  return key !== null && key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/**
+ * The key a password derives under stored parameters "scrypt$N$r$p$salt" (a stored hash without its key), or null
+ * when they are unreadable. Sign-in sends it to the database, which compares it with the stored key itself.
+ */
+export async function derivedKey(password: string, params: string): Promise<Buffer | null> {
+  const parts = params.split("$");
+  if (parts.length !== 5 || parts[0] !== "scrypt") return null;
+  const [n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
+  if (![n, r, p].every((x) => Number.isInteger(x) && x > 0)) return null;
+  return derive(password, Buffer.from(parts[4] as string, "base64url"), n, r, p);
 }
 
 /** The password rule for every password a person chooses (invitation, reset, change): length only, as NIST 800-63B. */

@@ -1,10 +1,11 @@
-// Identity lookups. Resolving a session or an API key necessarily happens before the tenant is known, so these few
-// queries run as the pool's own login role, outside row-level security; they return only the caller's own rows.
+// Identity lookups. Resolving a session or an API key happens before the tenant is known, so these go through the
+// database's SECURITY DEFINER functions (prisma/migrations/20261203200000_database_login_roles): each checks the
+// credential itself and returns only the caller's own rows, with a ticket that lets withTenant enter the tenant.
 // Everything tenant-owned after that goes through withTenant (RLS).
-import { type Pool, type PoolClient, withTenant } from "@earshot/db";
-import { hashPassword, verifyPassword } from "./password.ts";
+import { holdTenantTicket, type Pool, withTenant } from "@earshot/db";
+import { derivedKey, hashPassword } from "./password.ts";
 import type { Principal, Role, Scope } from "./permissions.ts";
-import { hashMatches, newApiKey, newSessionToken, parseApiKey, sha256Hex } from "./tokens.ts";
+import { newApiKey, newSessionToken, parseApiKey, sha256Hex } from "./tokens.ts";
 
 export interface UserRow {
   id: string;
@@ -23,63 +24,91 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** Without a password the user cannot sign in until they open a set-password link (createPasswordReset). */
+/**
+ * Creates an account (the operator's CLI and tests: the API's role may not). Without a password the user cannot sign
+ * in until they open a set-password link (createPasswordReset).
+ */
 export async function createUser(pool: Pool, input: { email: string; name: string; password?: string }) {
   const hash = input.password === undefined ? null : await hashPassword(input.password);
-  const { rows } = await pool.query<UserRow>(
-    "INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING id, email, name",
-    [normaliseEmail(input.email), input.name, hash],
-  );
+  const { rows } = await pool.query<UserRow>("SELECT * FROM earshot_create_user($1, $2, $3)", [
+    normaliseEmail(input.email),
+    input.name,
+    hash,
+  ]);
   return rows[0] as UserRow;
 }
 
 export async function findUserByEmail(pool: Pool, email: string): Promise<UserRow | null> {
-  const { rows } = await pool.query<UserRow>("SELECT id, email, name FROM users WHERE email = $1", [
-    normaliseEmail(email),
-  ]);
+  const { rows } = await pool.query<UserRow>("SELECT * FROM earshot_user_by_email($1)", [normaliseEmail(email)]);
   return rows[0] ?? null;
 }
 
-/** The user when email and password match; null otherwise (same answer for both, and similar time). */
-export async function checkCredentials(pool: Pool, email: string, password: string): Promise<UserRow | null> {
-  const { rows } = await pool.query<UserRow & { password_hash: string | null }>(
-    "SELECT id, email, name, password_hash FROM users WHERE email = $1",
-    [normaliseEmail(email)],
-  );
-  const row = rows[0];
-  return (await passwordMatches(password, row?.password_hash)) && row
-    ? { id: row.id, email: row.email, name: row.name }
-    : null;
-}
-const DUMMY_HASH = await hashPassword("not a real password");
-
 /**
- * Checks a password against a stored hash that may be missing (unknown user, or no password set yet): hashes
- * anyway, so response time does not reveal which emails exist or have a password.
+ * The key a password derives under the email's stored scrypt salt and parameters (the database hands out a stable
+ * fake salt for unknown emails and accounts without a password, so the answer and its time do not tell them apart),
+ * base64url, for a definer function to compare with the stored key. The application never reads a password hash.
  */
-export async function passwordMatches(password: string, stored: string | null | undefined): Promise<boolean> {
-  const ok = await verifyPassword(password, stored ?? DUMMY_HASH);
-  return ok && stored != null;
+export async function passwordKey(pool: Pool, email: string, password: string): Promise<string | null> {
+  const { rows } = await pool.query<{ p: string }>("SELECT earshot_password_params($1) AS p", [normaliseEmail(email)]);
+  return (await derivedKey(password, rows[0]?.p ?? ""))?.toString("base64url") ?? null;
+}
+
+/** A new session token, its hash (what the database stores) and its expiry. */
+export function newSession(ttlHours: number) {
+  return { ...newSessionToken(), expiresAt: new Date(Date.now() + ttlHours * 3600_000) };
 }
 
 /**
- * Stores a new password hash (hashed before the transaction: scrypt takes tens of ms) and ends everything the old
- * password gave: every session and every unused reset link.
+ * Signs in: the database creates the session only when the key the password derives matches the stored one, so the
+ * application cannot create a session without the password. Null when the email and password do not match (same
+ * answer for both, and similar time).
  */
-export async function replacePassword(c: PoolClient, userId: string, passwordHash: string) {
-  await c.query("UPDATE users SET password_hash = $2 WHERE id = $1", [userId, passwordHash]);
-  await c.query("DELETE FROM sessions WHERE user_id = $1", [userId]);
-  await c.query("UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL", [userId]);
+export async function signIn(pool: Pool, email: string, password: string, ttlHours: number) {
+  const address = normaliseEmail(email);
+  const key = await passwordKey(pool, address, password);
+  if (!key) return null;
+  const { token, hash, expiresAt } = newSession(ttlHours);
+  const { rows } = await pool.query<UserRow>("SELECT * FROM earshot_sign_in($1, $2, $3, $4)", [
+    address,
+    key,
+    hash,
+    expiresAt,
+  ]);
+  return rows[0] ? { user: rows[0], token, expiresAt } : null;
 }
 
-export async function membershipsOf(pool: Pool, userId: string): Promise<MembershipInfo[]> {
-  const { rows } = await pool.query<MembershipInfo>(
-    `SELECT m.tenant_id AS "tenantId", t.slug AS "tenantSlug", t.name AS "tenantName", m.role
-       FROM memberships m JOIN tenants t ON t.id = m.tenant_id
-      WHERE m.user_id = $1 ORDER BY m.created_at, t.slug`,
-    [userId],
-  );
-  return rows;
+export interface SessionInfo {
+  sessionId: string;
+  user: UserRow;
+  memberships: MembershipInfo[];
+}
+
+/** The unexpired session behind a token, its user and memberships; holds a ticket for each of its tenants. */
+export async function sessionMemberships(pool: Pool, token: string): Promise<SessionInfo | null> {
+  const { rows } = await pool.query<{
+    session_id: string;
+    user_id: string;
+    email: string;
+    name: string;
+    tenant_id: string | null;
+    tenant_slug: string;
+    tenant_name: string;
+    role: Role;
+    ticket: string | null;
+  }>("SELECT * FROM earshot_session_memberships($1)", [sha256Hex(token)]);
+  const first = rows[0];
+  if (!first) return null;
+  const memberships: MembershipInfo[] = [];
+  for (const r of rows) {
+    if (!r.tenant_id) continue;
+    holdTenantTicket(r.tenant_id, r.ticket);
+    memberships.push({ tenantId: r.tenant_id, tenantSlug: r.tenant_slug, tenantName: r.tenant_name, role: r.role });
+  }
+  return {
+    sessionId: first.session_id,
+    user: { id: first.user_id, email: first.email, name: first.name },
+    memberships,
+  };
 }
 
 /** Adds (or changes) a membership; tenant-scoped, so it runs under RLS. */
@@ -93,9 +122,9 @@ export async function addMembership(pool: Pool, tenantId: string, userId: string
   );
 }
 
+/** A session for a user, created directly: the owner's and tests' way (the API signs in through signIn). */
 export async function createSession(pool: Pool, userId: string, ttlHours: number) {
-  const { token, hash } = newSessionToken();
-  const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
+  const { token, hash, expiresAt } = newSession(ttlHours);
   await pool.query("INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, $3)", [
     userId,
     hash,
@@ -104,29 +133,20 @@ export async function createSession(pool: Pool, userId: string, ttlHours: number
   return { token, expiresAt };
 }
 
-export async function findSession(pool: Pool, token: string): Promise<{ sessionId: string; userId: string } | null> {
-  const { rows } = await pool.query<{ id: string; user_id: string }>(
-    "SELECT id, user_id FROM sessions WHERE token_hash = $1 AND expires_at > now()",
-    [sha256Hex(token)],
-  );
-  const row = rows[0];
-  return row ? { sessionId: row.id, userId: row.user_id } : null;
-}
-
 export async function deleteSession(pool: Pool, token: string) {
-  await pool.query("DELETE FROM sessions WHERE token_hash = $1", [sha256Hex(token)]);
+  await pool.query("SELECT earshot_end_session($1)", [sha256Hex(token)]);
 }
 
 /** Resolves a session token and tenant choice into a principal; null when the session or membership is gone. */
 export async function sessionPrincipal(pool: Pool, token: string, tenantSlug: string | undefined) {
-  const session = await findSession(pool, token);
+  const session = await sessionMemberships(pool, token);
   if (!session) return null;
-  const memberships = await membershipsOf(pool, session.userId);
+  const { memberships } = session;
   const m = (tenantSlug && memberships.find((x) => x.tenantSlug === tenantSlug)) || memberships[0];
   if (!m) return null;
   const principal: Principal = {
     kind: "user",
-    userId: session.userId,
+    userId: session.user.id,
     tenantId: m.tenantId,
     role: m.role,
     sessionId: session.sessionId,
@@ -165,20 +185,13 @@ export async function createApiKey(pool: Pool, tenantId: string, input: { name: 
 export async function apiKeyPrincipal(pool: Pool, bearer: string): Promise<Principal | null> {
   const parsed = parseApiKey(bearer);
   if (!parsed) return null;
-  const { rows } = await pool.query<{
-    id: string;
-    tenant_id: string;
-    hash: string;
-    scopes: Scope[];
-    last_used_at: Date | null;
-  }>("SELECT id, tenant_id, hash, scopes, last_used_at FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL", [
-    parsed.prefix,
-  ]);
+  // The database compares the hash and marks the key used (at most once a minute).
+  const { rows } = await pool.query<{ id: string; tenant_id: string; scopes: Scope[]; ticket: string }>(
+    "SELECT * FROM earshot_api_key_principal($1, $2)",
+    [parsed.prefix, sha256Hex(parsed.secret)],
+  );
   const row = rows[0];
-  if (!row || !hashMatches(parsed.secret, row.hash)) return null;
-  // lastUsedAt at minute resolution: one write per key per minute, not per request.
-  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
-    await pool.query("UPDATE api_keys SET last_used_at = now() WHERE id = $1", [row.id]);
-  }
+  if (!row) return null;
+  holdTenantTicket(row.tenant_id, row.ticket);
   return { kind: "apiKey", apiKeyId: row.id, tenantId: row.tenant_id, scopes: row.scopes };
 }

@@ -13,7 +13,8 @@ const earshot = (...args: string[]) =>
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  pool = createPool(db.url);
+  // Fixtures as the owner; the CLI itself logs in as the worker's role (DATABASE_URL = db.url).
+  pool = createPool(db.ownerUrl);
   const t = await seedTenant(pool, "cli-archive");
   await seedAsset(pool, t.id, { title: "Church bells ringing", tags: ["bells"] });
 });

@@ -4,7 +4,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { createPool, type Pool } from "@earshot/db";
+import { createPool, type Pool, withTenant } from "@earshot/db";
 import { createTestDatabase, type TestDatabase } from "@earshot/db/testing";
 import { createIngestQueues, type IngestQueues, LocalStorage, purgeQueuePrefix } from "@earshot/ingest";
 import { createLogger } from "@earshot/log";
@@ -105,7 +105,10 @@ describe("earshot tenant / ingest", () => {
     expect(r.stdout).toMatch(/failed readme\.txt: NOT_AUDIO/);
     // Not a TTY: one plain line per finished file instead of a progress bar.
     expect(r.stderr).toMatch(/^done\s+cow\.ogg$/m);
-    const { rows } = await pool.query("SELECT title, tags FROM audio_assets WHERE original_filename = 'cow.ogg'");
+    const tenantId = (await pool.query("SELECT id FROM tenants WHERE slug = 'field-recordings'")).rows[0].id;
+    const { rows } = await withTenant(pool, tenantId, (c) =>
+      c.query("SELECT title, tags FROM audio_assets WHERE original_filename = 'cow.ogg'"),
+    );
     expect(rows).toEqual([{ title: "Cow in a field", tags: ["cow"] }]);
 
     const again = await earshot(["ingest", path.join(folder, "door.ogg"), "--tenant", "field-recordings", "--json"]);
@@ -125,10 +128,12 @@ describe("earshot tenant / ingest", () => {
     // A title with terminal escapes (set title, clear screen) and a right-to-left override, however it got there.
     const { rows } = await pool.query("SELECT id FROM tenants WHERE slug = 'field-recordings'");
     const evil = "Thunder \x1b]0;owned\x07\x1b[2J \u202eevil";
-    await pool.query(
-      `INSERT INTO audio_assets (tenant_id, storage_key, sha256, original_filename, mime, title, status)
-       VALUES ($1, 'missing', md5(random()::text), 'x.wav', 'audio/wav', $2, 'ready')`,
-      [rows[0].id, evil],
+    await withTenant(pool, rows[0].id, (c) =>
+      c.query(
+        `INSERT INTO audio_assets (tenant_id, storage_key, sha256, original_filename, mime, title, status)
+         VALUES ($1, 'missing', md5(random()::text), 'x.wav', 'audio/wav', $2, 'ready')`,
+        [rows[0].id, evil],
+      ),
     );
     const [text, json] = await Promise.all([
       earshot(["search", "thunder", "--tenant", "field-recordings", "--mode", "METADATA"]),

@@ -1,29 +1,25 @@
 // `earshot user add|reset-link` against a real database: the operator hands out set-password links, never passwords,
 // and a link works once.
-import { checkCredentials, createSession, findSession, resetPassword } from "@earshot/auth";
-import { createPool, type Pool } from "@earshot/db";
-import { createTestDatabase, type TestDatabase } from "@earshot/db/testing";
+import { createSession, resetPassword, sessionMemberships, signIn } from "@earshot/auth";
+import { createTestPools, type TestPools } from "@earshot/db/testing";
 import { seedTenant } from "@earshot/search/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runEarshot } from "./cli.ts";
 
-let db: TestDatabase;
-let pool: Pool;
+let t: TestPools;
 
+// The CLI logs in as the worker's role (earshot_internal); links are opened through the API's role.
 const earshot = (...args: string[]) =>
-  runEarshot({ DATABASE_URL: db.url, WEB_ORIGIN: "https://earshot.example.org" }, ...args);
+  runEarshot({ DATABASE_URL: t.db.url, WEB_ORIGIN: "https://earshot.example.org" }, ...args);
+const signsIn = async (email: string, password: string) => (await signIn(t.api, email, password, 1))?.user ?? null;
 
 const tokenOf = (link: string) => new URL(link).pathname.split("/reset/")[1] as string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = createPool(db.url);
-  await seedTenant(pool, "cli-archive");
+  t = await createTestPools();
+  await seedTenant(t.owner, "cli-archive");
 });
-afterAll(async () => {
-  await pool.end();
-  await db.drop();
-});
+afterAll(() => t.close());
 
 describe("earshot user", () => {
   it("adds a new user with a set-password link (no password printed); the link works once", async () => {
@@ -35,15 +31,15 @@ describe("earshot user", () => {
     expect(out.setPasswordLink.link).toMatch(/^https:\/\/earshot\.example\.org\/reset\/[A-Za-z0-9_-]{43}$/);
     expect(Date.parse(out.setPasswordLink.expiresAt) - Date.now()).toBeGreaterThan(23 * 3600_000);
     // No password exists until the person sets one, so nothing anyone saw can sign in.
-    expect(await checkCredentials(pool, "ada@example.org", "")).toBeNull();
-    await resetPassword(pool, tokenOf(out.setPasswordLink.link), "ada's own choice");
-    expect(await checkCredentials(pool, "ada@example.org", "ada's own choice")).toMatchObject({ id: out.userId });
-    await expect(resetPassword(pool, tokenOf(out.setPasswordLink.link), "someone else's")).rejects.toMatchObject({
+    expect(await signsIn("ada@example.org", "")).toBeNull();
+    await resetPassword(t.api, tokenOf(out.setPasswordLink.link), "ada's own choice");
+    expect(await signsIn("ada@example.org", "ada's own choice")).toMatchObject({ id: out.userId });
+    await expect(resetPassword(t.api, tokenOf(out.setPasswordLink.link), "someone else's")).rejects.toMatchObject({
       reason: "invalid_token",
     });
 
     // An existing account is only added; it keeps its password and gets no link.
-    await seedTenant(pool, "second-archive");
+    await seedTenant(t.owner, "second-archive");
     const again = await earshot("user", "add", "ada@example.org", "--tenant", "second-archive", "--json");
     expect(JSON.parse(again.stdout)).toMatchObject({ userId: out.userId, role: "viewer", setPasswordLink: null });
     const plain = await earshot("user", "add", "bo@example.org", "--tenant", "cli-archive");
@@ -53,16 +49,16 @@ describe("earshot user", () => {
   }, 60_000);
 
   it("prints a single-use reset link that ends the user's sessions; an unknown email exits 1", async () => {
-    const user = await checkCredentials(pool, "ada@example.org", "ada's own choice");
-    const session = await createSession(pool, user?.id as string, 1);
+    const user = await signsIn("ada@example.org", "ada's own choice");
+    const session = await createSession(t.owner, user?.id as string, 1);
     const r = await earshot("user", "reset-link", "ada@example.org", "--json");
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ userId: user?.id, email: "ada@example.org" });
-    await resetPassword(pool, tokenOf(out.link), "a fresh password");
-    expect(await findSession(pool, session.token)).toBeNull();
-    expect(await checkCredentials(pool, "ada@example.org", "ada's own choice")).toBeNull();
-    await expect(resetPassword(pool, tokenOf(out.link), "once more please")).rejects.toMatchObject({
+    await resetPassword(t.api, tokenOf(out.link), "a fresh password");
+    expect(await sessionMemberships(t.api, session.token)).toBeNull();
+    expect(await signsIn("ada@example.org", "ada's own choice")).toBeNull();
+    await expect(resetPassword(t.api, tokenOf(out.link), "once more please")).rejects.toMatchObject({
       reason: "invalid_token",
     });
 

@@ -6,6 +6,11 @@ import { z } from "zod";
 /** Repository root, so every process finds data, models and migrations the same way. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((u) => /^postgres(ql)?:\/\//.test(u), "must start with postgres:// or postgresql://");
+
 /** An entry proxy-addr (Fastify's trustProxy) accepts. */
 function isProxyAddress(entry: string): boolean {
   if (["loopback", "linklocal", "uniquelocal"].includes(entry)) return true;
@@ -19,12 +24,16 @@ const port = z.coerce.number().int().min(0).max(65535);
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  /** Postgres server. Unset: the embedded PGlite database under EARSHOT_DATA_DIR is used. */
-  DATABASE_URL: z
-    .string()
-    .url()
-    .refine((u) => /^postgres(ql)?:\/\//.test(u), "must start with postgres:// or postgresql://")
-    .optional(),
+  /**
+   * Postgres server, as this process's own login role (not the owner: the API's role, or the worker's for the worker
+   * and the CLI; docs/deploy.md). Unset: the embedded PGlite database under EARSHOT_DATA_DIR is used.
+   */
+  DATABASE_URL: postgresUrl.optional(),
+  /** The owner's login: runs migrations and creates DATABASE_URL's login role. Unset: DATABASE_URL migrates. */
+  DATABASE_OWNER_URL: postgresUrl.optional(),
+  /** Read by `pnpm db:migrate` only: login roles it creates for the API (DATABASE_API_URL) and worker/CLI. */
+  DATABASE_API_URL: postgresUrl.optional(),
+  DATABASE_WORKER_URL: postgresUrl.optional(),
   REDIS_URL: z
     .string()
     .url()

@@ -1,9 +1,12 @@
-// `pnpm db:migrate`: applies pending migrations to DATABASE_URL (or the embedded database).
+// `pnpm db:migrate`: applies pending migrations as the owner (DATABASE_OWNER_URL, else DATABASE_URL) and creates the
+// application's login roles named by DATABASE_API_URL (the API) and DATABASE_WORKER_URL (worker and CLI).
 import { loadConfig } from "@earshot/config";
-import { openDatabase, redactUrl } from "./database.ts";
+import { openDatabase, provisionLogins, redactUrl } from "./database.ts";
 
 try {
-  const db = await openDatabase(loadConfig());
+  const config = loadConfig();
+  const db = await openDatabase({ ...config, DATABASE_URL: config.DATABASE_OWNER_URL ?? config.DATABASE_URL });
+  if (!db.embedded) for (const login of await provisionLogins(db.url, config)) console.log(`login role ${login} ready`);
   console.log(`database up to date: ${redactUrl(db.url)}`);
   await db.stop();
 } catch (err) {

@@ -52,20 +52,14 @@ const MIGRATION_LOCK = 7_240_305_113;
  */
 export async function migrate(client: pg.ClientBase, dir = migrationsDir): Promise<string[]> {
   const migrations = await readMigrations(dir);
+  // Up to date: nothing to lock or create, so a login role without DDL rights (the application's) passes here.
+  const before = await appliedMigrations(client);
+  if (before && checkApplied(before, migrations) === migrations.length) return [];
   await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
   try {
     await client.query(HISTORY_DDL);
-    const { rows } = await client.query<{ migration_name: string; checksum: string }>(
-      "SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
-    );
-    const applied = new Map(rows.map((r) => [r.migration_name, r.checksum]));
-    for (const [name, checksum] of applied) {
-      const file = migrations.find((m) => m.name === name);
-      if (!file) throw new MigrationError(`migration ${name} is applied but its folder is missing`);
-      if (file.checksum !== checksum) {
-        throw new MigrationError(`migration ${name} was edited after it was applied; add a new migration instead`);
-      }
-    }
+    const applied = (await appliedMigrations(client)) ?? new Map<string, string>();
+    checkApplied(applied, migrations);
     const done: string[] = [];
     for (const m of migrations) {
       if (applied.has(m.name)) continue;
@@ -88,4 +82,28 @@ export async function migrate(client: pg.ClientBase, dir = migrationsDir): Promi
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
   }
+}
+
+/** Applied migrations (name to checksum), or null when the history table does not exist yet. */
+async function appliedMigrations(client: pg.ClientBase): Promise<Map<string, string> | null> {
+  const { rows } = await client.query<{ exists: boolean }>(
+    "SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists",
+  );
+  if (!rows[0]?.exists) return null;
+  const applied = await client.query<{ migration_name: string; checksum: string }>(
+    "SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
+  );
+  return new Map(applied.rows.map((r) => [r.migration_name, r.checksum]));
+}
+
+/** Throws when an applied migration's folder is gone or was edited; returns how many are applied. */
+function checkApplied(applied: Map<string, string>, migrations: Migration[]): number {
+  for (const [name, checksum] of applied) {
+    const file = migrations.find((m) => m.name === name);
+    if (!file) throw new MigrationError(`migration ${name} is applied but its folder is missing`);
+    if (file.checksum !== checksum) {
+      throw new MigrationError(`migration ${name} was edited after it was applied; add a new migration instead`);
+    }
+  }
+  return applied.size;
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
 
 export type { PoolClient } from "pg";
@@ -43,9 +44,25 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+// Tenant tickets of the current request: minted by the database's identity functions after a credential check
+// (session token, API key) and presented by withTenant. The API runs each request in runWithTenantTickets.
+const tickets = new AsyncLocalStorage<Map<string, string>>();
+
+/** Runs fn with an empty ticket holder; tickets held inside it are seen by every withTenant fn awaits. */
+export function runWithTenantTickets<T>(fn: () => T): T {
+  return tickets.run(new Map(), fn);
+}
+
+/** Keeps a tenant ticket for the rest of the current runWithTenantTickets scope. */
+export function holdTenantTicket(tenantId: string, ticket: string | null | undefined): void {
+  if (ticket) tickets.getStore()?.set(tenantId, ticket);
+}
+
 /**
- * Runs fn in a transaction as the row-level-security role earshot_app with the tenant set, so Postgres
- * itself hides every other tenant's rows, whatever the query says.
+ * Runs fn in a transaction inside the tenant: earshot_enter_tenant checks this request's ticket for the tenant (or,
+ * without one, that the login is trusted: the worker's and the CLI's role) and sets a proof only it can mint, so
+ * Postgres itself hides every other tenant's rows, whatever the query says. A superuser login (the embedded
+ * database, a single-URL development setup) drops to earshot_internal for the transaction so the policies apply.
  */
 export async function withTenant<T>(
   pool: pg.Pool,
@@ -53,9 +70,13 @@ export async function withTenant<T>(
   fn: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   if (!UUID.test(tenantId)) throw new RangeError("tenantId must be a UUID");
+  const ticket = tickets.getStore()?.get(tenantId) ?? null;
   return withTransaction(pool, async (client) => {
-    await client.query("SELECT set_config('earshot.tenant_id', $1, true)", [tenantId]);
-    await client.query("SET LOCAL ROLE earshot_app");
+    await client.query(
+      `SELECT earshot_enter_tenant($1, $2),
+              CASE WHEN current_setting('is_superuser') = 'on' THEN set_config('role', 'earshot_internal', true) END`,
+      [tenantId, ticket],
+    );
     return fn(client);
   });
 }

@@ -8,10 +8,12 @@ import {
   migrate,
   migrationsDir,
   type Pool,
+  provisionLoginRole,
   readMigrations,
   startEmbeddedDatabase,
   toVectorLiteral,
   withTenant,
+  withTransaction,
 } from "../src/index.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
 
@@ -45,14 +47,18 @@ async function insertAsset(pool: Pool, tenantId: string, sha: string) {
 
 describe("Postgres with pgvector", () => {
   let db: TestDatabase;
+  // The owner migrates; the worker's login (earshot_internal, under row-level security) does the tenant work.
   let pool: Pool;
+  let worker: Pool;
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });
-    pool = createPool(db.url);
+    pool = createPool(db.ownerUrl);
+    worker = createPool(db.url);
   });
   afterAll(async () => {
     await pool.end();
+    await worker.end();
     await db.drop();
   });
 
@@ -62,6 +68,7 @@ describe("Postgres with pgvector", () => {
       const first = await migrate(client);
       expect(first).toEqual((await readMigrations()).map((m) => m.name));
       expect(await migrate(client)).toEqual([]);
+      await provisionLoginRole(client, db.url, "earshot_internal");
       const { rows } = await client.query("SELECT extversion FROM pg_extension WHERE extname = 'vector'");
       expect(rows[0].extversion).toBe("0.8.0");
     } finally {
@@ -123,23 +130,23 @@ describe("Postgres with pgvector", () => {
   });
 
   it("isolates tenants by row-level security", async () => {
-    const a = await seedTenant(pool, "tenant-a");
-    const b = await seedTenant(pool, "tenant-b");
-    const assetA = await insertAsset(pool, a, "sha-a");
-    const seenByA = await withTenant(pool, a, (c) => c.query("SELECT id FROM audio_assets"));
+    const a = await seedTenant(worker, "tenant-a");
+    const b = await seedTenant(worker, "tenant-b");
+    const assetA = await insertAsset(worker, a, "sha-a");
+    const seenByA = await withTenant(worker, a, (c) => c.query("SELECT id FROM audio_assets"));
     expect(seenByA.rows.map((r) => r.id)).toEqual([assetA]);
-    const seenByB = await withTenant(pool, b, (c) => c.query("SELECT id FROM audio_assets WHERE id = $1", [assetA]));
+    const seenByB = await withTenant(worker, b, (c) => c.query("SELECT id FROM audio_assets WHERE id = $1", [assetA]));
     expect(seenByB.rows).toEqual([]);
     // Writing into another tenant is refused by the policy, not by application code.
     await expect(
-      withTenant(pool, b, (c) =>
+      withTenant(worker, b, (c) =>
         c.query(
           "INSERT INTO audio_assets (tenant_id, storage_key, sha256, original_filename, mime) VALUES ($1,'k','x','f','m')",
           [a],
         ),
       ),
     ).rejects.toThrow(/row-level security/);
-    const fts = await withTenant(pool, a, (c) =>
+    const fts = await withTenant(worker, a, (c) =>
       c.query("SELECT id FROM audio_assets WHERE search_document @@ websearch_to_tsquery('english', 'rain roof')"),
     );
     expect(fts.rows).toHaveLength(1);
@@ -186,6 +193,14 @@ describe("embedded PGlite database", () => {
       expect(rows[0].start_s).toBe(1);
       const isolated = await withTenant(pool, tenant, (c) => c.query("SELECT count(*)::int AS n FROM audio_assets"));
       expect(isolated.rows[0].n).toBe(1);
+      // The embedded login is a superuser (weaker: see docs/deploy.md), but a hand-set tenant setting still opens
+      // nothing for the application role.
+      const forged = withTransaction(pool, async (c) => {
+        await c.query("SET LOCAL ROLE earshot_app");
+        await c.query("SELECT set_config('earshot.tenant_id', $1, true)", [tenant]);
+        return c.query("SELECT count(*)::int AS n FROM audio_assets");
+      });
+      await expect(forged).rejects.toThrow(/not set by earshot_enter_tenant/);
     } finally {
       await pool.end();
       await embedded.stop();

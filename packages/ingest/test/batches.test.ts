@@ -4,7 +4,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node
 import os from "node:os";
 import path from "node:path";
 import { repoRoot } from "@earshot/config";
-import { createPool, type Pool } from "@earshot/db";
+import { createPool, type Pool, withTenant } from "@earshot/db";
 import { createTestDatabase, type TestDatabase } from "@earshot/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -66,7 +66,9 @@ describe("upload batches", () => {
       ["notes.txt", "queued", undefined],
       ["sub/b.ogg", "queued", undefined],
     ]);
-    const { rows } = await pool.query("SELECT filename, metadata FROM upload_items WHERE batch_id = $1", [batch.id]);
+    const { rows } = await withTenant(pool, ctx.tenantId, (c) =>
+      c.query("SELECT filename, metadata FROM upload_items WHERE batch_id = $1", [batch.id]),
+    );
     const meta = Object.fromEntries(rows.map((r) => [r.filename, r.metadata]));
     expect(meta["a.ogg"]).toEqual({ title: "Bat wings", tags: ["bat", "wings"], custom: {} });
     expect(meta["sub/b.ogg"]).toEqual({});
@@ -108,7 +110,9 @@ describe("upload batches", () => {
       ["plain.txt", "queued", undefined],
     ]);
     const cafe = items.find((i) => i.filename === "café.ogg");
-    const { rows } = await pool.query("SELECT size_bytes FROM upload_items WHERE id = $1", [cafe?.itemId]);
+    const { rows } = await withTenant(pool, ctx.tenantId, (c) =>
+      c.query("SELECT size_bytes FROM upload_items WHERE id = $1", [cafe?.itemId]),
+    );
     expect(Number(rows[0].size_bytes)).toBe((await readFile(CLIP)).length);
   });
 

@@ -12,7 +12,9 @@ const noEmbedder = {
 
 describe("search (real Postgres + pgvector, RLS)", () => {
   let db: TestDatabase;
+  // The code under test logs in as the worker's role (under row-level security); fixtures are written as the owner.
   let pool: Pool;
+  let owner: Pool;
   let a: string;
   let b: string;
   let bare: string;
@@ -21,29 +23,31 @@ describe("search (real Postgres + pgvector, RLS)", () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     pool = createPool(db.url);
-    const model = await seedModel(pool, 8);
-    a = (await seedTenant(pool, "alpha", model.id)).id;
-    b = (await seedTenant(pool, "beta", model.id)).id;
-    bare = (await seedTenant(pool, "bare")).id;
-    assets.rain = await seedAsset(pool, a, {
+    owner = createPool(db.ownerUrl);
+    const model = await seedModel(owner, 8);
+    a = (await seedTenant(owner, "alpha", model.id)).id;
+    b = (await seedTenant(owner, "beta", model.id)).id;
+    bare = (await seedTenant(owner, "bare")).id;
+    assets.rain = await seedAsset(owner, a, {
       title: "Heavy rain on a tin roof",
       tags: ["rain", "weather"],
       durationS: 60,
     });
-    assets.dog = await seedAsset(pool, a, { title: "Dog barking", category: "animals", durationS: 5, licence: "CC0" });
-    assets.frog = await seedAsset(pool, a, { title: "Frog croaks at night", description: "pond ambience with rain" });
-    assets.otherRain = await seedAsset(pool, b, { title: "Rain (tenant beta)", tags: ["rain"] });
-    await seedSegments(pool, a, assets.rain, model.id, [
+    assets.dog = await seedAsset(owner, a, { title: "Dog barking", category: "animals", durationS: 5, licence: "CC0" });
+    assets.frog = await seedAsset(owner, a, { title: "Frog croaks at night", description: "pond ambience with rain" });
+    assets.otherRain = await seedAsset(owner, b, { title: "Rain (tenant beta)", tags: ["rain"] });
+    await seedSegments(owner, a, assets.rain, model.id, [
       { startS: 0, endS: 10, vector: basis(8, 1) },
       { startS: 10, endS: 20, vector: basis(8, 0, [[1, 0.2]]) },
     ]);
-    await seedSegments(pool, a, assets.dog, model.id, [{ startS: 0, endS: 5, vector: basis(8, 2) }]);
-    await seedSegments(pool, a, assets.frog, model.id, [{ startS: 0, endS: 10, vector: basis(8, 0, [[3, 0.5]]) }]);
+    await seedSegments(owner, a, assets.dog, model.id, [{ startS: 0, endS: 5, vector: basis(8, 2) }]);
+    await seedSegments(owner, a, assets.frog, model.id, [{ startS: 0, endS: 10, vector: basis(8, 0, [[3, 0.5]]) }]);
     // Tenant beta's segment is the exact match for the query: it must still never show up for alpha.
-    await seedSegments(pool, b, assets.otherRain, model.id, [{ startS: 0, endS: 10, vector: basis(8, 0) }]);
+    await seedSegments(owner, b, assets.otherRain, model.id, [{ startS: 0, endS: 10, vector: basis(8, 0) }]);
   });
   afterAll(async () => {
     await pool.end();
+    await owner.end();
     await db.drop();
   });
 
@@ -92,7 +96,7 @@ describe("search (real Postgres + pgvector, RLS)", () => {
   });
 
   it("HYBRID falls back to metadata for a tenant without a model; CONTENT says why it cannot", async () => {
-    await seedAsset(pool, bare, { title: "rain" });
+    await seedAsset(owner, bare, { title: "rain" });
     const p = await searchAudio({ pool, embedder: noEmbedder }, bare, { query: "rain" });
     expect(p.hits).toHaveLength(1);
     expect(p.model).toBeNull();

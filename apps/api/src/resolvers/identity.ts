@@ -2,10 +2,8 @@
 // the invitee opens the link (acceptInvitation), an operator's reset link sets a forgotten one (resetPassword).
 import {
   acceptInvitation,
-  accountIdOf,
   changePassword,
   createInvitation,
-  createSession,
   deleteSession,
   findInvitation,
   IdentityError,
@@ -14,15 +12,17 @@ import {
   type InvitationRow,
   invalidLink,
   linkTo,
-  membershipsOf,
+  type NewSession,
   normaliseEmail,
   PENDING_INVITATION,
   resetPassword,
+  sessionMemberships,
 } from "@earshot/auth";
 import { checkId } from "@earshot/search";
 import { type Context, requireAuth, requirePermission, tx } from "../context.ts";
 import { ApiError, badInput, type ErrorCode, notFound } from "../errors.ts";
 import type { InvitationResolvers, MutationResolvers, QueryResolvers } from "../generated/graphql.ts";
+import { limitSignIn } from "../limits.ts";
 import { SESSION_COOKIE, TENANT_COOKIE } from "../principal.ts";
 import { actorLabel, roleOf, upper } from "./common.ts";
 
@@ -39,12 +39,16 @@ export function setSessionCookies(ctx: Context, token: string | null, tenantSlug
   else ctx.reply.clearCookie(TENANT_COOKIE, opts);
 }
 
-/** Signs this browser in as the user (in that tenant), ending the session it had. */
-export async function startSession(ctx: Context, userId: string, tenantSlug: string) {
+/**
+ * Signs this browser in with a session the database opened after checking a credential (sign-in, invitation,
+ * password change), in that tenant; the session the browser had ends.
+ */
+export async function useSession(ctx: Context, session: NewSession, tenantSlug: string) {
   if (ctx.sessionToken) await deleteSession(ctx.deps.pool, ctx.sessionToken);
-  const session = await createSession(ctx.deps.pool, userId, ctx.deps.sessionTtlH ?? 168);
   setSessionCookies(ctx, session.token, tenantSlug, session.expiresAt);
 }
+
+export const sessionTtlH = (ctx: Context) => ctx.deps.sessionTtlH ?? 168;
 
 const IDENTITY_CODES: Record<IdentityFailure, ErrorCode> = {
   invalid_token: "INVALID_TOKEN",
@@ -57,16 +61,29 @@ function fromIdentity(err: unknown): never {
   throw err;
 }
 
+/**
+ * A password check other than signIn (accepting with an existing account, changing a password) under the same
+ * brute-force limits, keyed by the account's email: a wrong password counts as a failed sign-in.
+ */
+async function limitPasswordCheck<T>(ctx: Context, email: string, attempt: () => Promise<T>): Promise<T> {
+  let wrong: IdentityError | undefined;
+  const result = await limitSignIn(ctx.deps, email, ctx.request.ip, () =>
+    attempt().catch((err: unknown) => {
+      if (!(err instanceof IdentityError && err.reason === "wrong_password")) throw err;
+      wrong = err;
+      return null;
+    }),
+  );
+  if (result === null) throw wrong;
+  return result;
+}
+
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 export const identityQueries: Pick<QueryResolvers, "invitation"> = {
   invitation: async (_p, { token }, ctx) => {
-    const inv = await findInvitation(ctx.deps.pool, token);
-    if (!inv) return fromIdentity(invalidLink());
-    const accountId = await accountIdOf(ctx.deps.pool, inv.email);
-    const p = ctx.principal;
-    const signedInAsInvitee = accountId !== null && p?.kind === "user" && p.userId === accountId;
-    return { ...inv, accountExists: accountId !== null, signedInAsInvitee };
+    const inv = await findInvitation(ctx.deps.pool, token, ctx.sessionToken);
+    return inv ?? fromIdentity(invalidLink());
   },
 };
 
@@ -108,31 +125,33 @@ export const identityMutations: Pick<
     }),
 
   acceptInvitation: async (_p, { input }, ctx) => {
-    const p = ctx.principal;
-    const accepted = await acceptInvitation(ctx.deps.pool, {
-      token: input.token,
-      password: input.password,
-      name: input.name,
-      sessionUserId: p?.kind === "user" ? p.userId : null,
-    }).catch(fromIdentity);
-    await startSession(ctx, accepted.user.id, accepted.tenantSlug);
+    const inv = (await findInvitation(ctx.deps.pool, input.token, ctx.sessionToken)) ?? fromIdentity(invalidLink());
+    const accept = () =>
+      acceptInvitation(ctx.deps.pool, inv, { ...input, sessionToken: ctx.sessionToken }, sessionTtlH(ctx));
+    // A password proving an existing account is a sign-in attempt: its guesses share the sign-in limits.
+    const needsPassword = inv.accountExists && !inv.signedInAsInvitee;
+    const accepted = await (needsPassword ? limitPasswordCheck(ctx, inv.email, accept) : accept()).catch(fromIdentity);
+    await useSession(ctx, accepted.session, accepted.tenantSlug);
     return { user: accepted.user, tenantId: accepted.tenantId, role: accepted.role };
   },
 
   changePassword: async (_p, { input }, ctx) => {
     const p = requireAuth(ctx);
-    if (p.kind !== "user") throw new ApiError("FORBIDDEN", "only a signed-in user has a password to change");
-    await changePassword(ctx.deps.pool, p.userId, input.currentPassword, input.newPassword).catch(fromIdentity);
-    // Every session of the user ended, this one too: this browser alone gets a fresh one, in the same tenant.
-    const m = (await membershipsOf(ctx.deps.pool, p.userId)).find((x) => x.tenantId === p.tenantId);
-    if (m) await startSession(ctx, p.userId, m.tenantSlug);
+    const token = ctx.sessionToken;
+    const current = p.kind === "user" && token ? await sessionMemberships(ctx.deps.pool, token) : null;
+    if (!current || !token) throw new ApiError("FORBIDDEN", "only a signed-in user has a password to change");
+    const { email } = current.user;
+    const fresh = await limitPasswordCheck(ctx, email, () =>
+      changePassword(ctx.deps.pool, { token, email }, input.currentPassword, input.newPassword, sessionTtlH(ctx)),
+    ).catch(fromIdentity);
+    // Every session of the user ended, this one too: this browser alone has the fresh one, in the same tenant.
+    const m = current.memberships.find((x) => x.tenantId === p.tenantId) ?? current.memberships[0];
+    setSessionCookies(ctx, fresh.token, m?.tenantSlug ?? null, fresh.expiresAt);
     return true;
   },
 
-  resetPassword: async (_p, { input }, ctx) => {
-    const user = await resetPassword(ctx.deps.pool, input.token, input.newPassword).catch(fromIdentity);
-    return { email: user.email };
-  },
+  resetPassword: (_p, { input }, ctx) =>
+    resetPassword(ctx.deps.pool, input.token, input.newPassword).catch(fromIdentity),
 };
 
 export const Invitation: InvitationResolvers = {

@@ -1,12 +1,11 @@
 import {
   API_KEY_COLUMNS,
   type ApiKeyRow,
-  checkCredentials,
   createApiKey,
   deleteSession,
-  membershipsOf,
   type Role,
-  type UserRow,
+  sessionMemberships,
+  signIn,
 } from "@earshot/auth";
 import type { PoolClient } from "@earshot/db";
 import { enqueueReindex, releaseStoredBytes, sealUploadBatch } from "@earshot/ingest";
@@ -18,7 +17,7 @@ import { limitSignIn } from "../limits.ts";
 import type { BatchRow, CollectionRow, MembershipRow } from "../parents.ts";
 import { TENANT_COOKIE } from "../principal.ts";
 import { actorLabel, BATCH_COLUMNS, COLLECTION_COLUMNS, findBatch, findCollection, roleOf, scopeOf } from "./common.ts";
-import { identityMutations, setSessionCookies, startSession } from "./identity.ts";
+import { identityMutations, sessionTtlH, setSessionCookies, useSession } from "./identity.ts";
 
 function text(v: string | null | undefined, name: string, max: number, min = 0): string | undefined {
   if (v == null) return undefined;
@@ -254,35 +253,37 @@ export const Mutation: MutationResolvers = {
   },
 
   signIn: async (_p, { input }, ctx) => {
-    const user = await limitSignIn(ctx.deps, input.email, ctx.request.ip, () =>
-      checkCredentials(ctx.deps.pool, input.email, input.password),
+    const session = await limitSignIn(ctx.deps, input.email, ctx.request.ip, () =>
+      signIn(ctx.deps.pool, input.email, input.password, sessionTtlH(ctx)),
     );
-    if (!user) throw new ApiError("UNAUTHENTICATED", "wrong email or password");
-    const memberships = await membershipsOf(ctx.deps.pool, user.id);
+    if (!session) throw new ApiError("UNAUTHENTICATED", "wrong email or password");
+    // The new session's memberships, with tickets for its tenants (the payload's tenant is read in one).
+    const memberships = (await sessionMemberships(ctx.deps.pool, session.token))?.memberships ?? [];
     const m = input.tenantSlug ? memberships.find((x) => x.tenantSlug === input.tenantSlug) : memberships[0];
     if (!m) {
+      await deleteSession(ctx.deps.pool, session.token);
       throw new ApiError(
         "FORBIDDEN",
         input.tenantSlug ? "you are not a member of this tenant" : "you are not a member of any tenant",
       );
     }
-    await startSession(ctx, user.id, m.tenantSlug);
-    return { user, tenantId: m.tenantId, role: m.role };
+    await useSession(ctx, session, m.tenantSlug);
+    return { user: session.user, tenantId: m.tenantId, role: m.role };
   },
 
   switchTenant: async (_p, { slug }, ctx) => {
     const p = requireAuth(ctx);
     if (p.kind !== "user") throw new ApiError("FORBIDDEN", "API keys belong to one tenant");
-    const m = (await membershipsOf(ctx.deps.pool, p.userId)).find((x) => x.tenantSlug === slug);
-    if (!m) throw new ApiError("FORBIDDEN", "you are not a member of this tenant");
+    const session = ctx.sessionToken ? await sessionMemberships(ctx.deps.pool, ctx.sessionToken) : null;
+    const m = session?.memberships.find((x) => x.tenantSlug === slug);
+    if (!session || !m) throw new ApiError("FORBIDDEN", "you are not a member of this tenant");
     ctx.reply.setCookie(TENANT_COOKIE, slug, {
       path: "/",
       httpOnly: true,
       sameSite: "lax",
       secure: ctx.deps.secureCookies ?? process.env.NODE_ENV === "production",
     });
-    const { rows } = await ctx.deps.pool.query<UserRow>("SELECT id, email, name FROM users WHERE id = $1", [p.userId]);
-    return { user: rows[0] as UserRow, tenantId: m.tenantId, role: m.role };
+    return { user: session.user, tenantId: m.tenantId, role: m.role };
   },
 
   signOut: async (_p, _a, ctx) => {

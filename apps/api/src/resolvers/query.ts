@@ -1,4 +1,4 @@
-import { membershipsOf, scopesOfRole } from "@earshot/auth";
+import { scopesOfRole, sessionMemberships } from "@earshot/auth";
 import {
   ASSET_COLUMNS,
   type AssetRow,
@@ -200,8 +200,8 @@ export const Query: QueryResolvers = {
 /** Me's fields depend on the kind of caller. */
 export async function meMemberships(ctx: Context) {
   const p = requireAuth(ctx);
-  if (p.kind !== "user") return [];
-  const list = await membershipsOf(ctx.deps.pool, p.userId);
+  if (p.kind !== "user" || !ctx.sessionToken) return [];
+  const list = (await sessionMemberships(ctx.deps.pool, ctx.sessionToken))?.memberships ?? [];
   return list.map((m) => ({
     tenantSlug: m.tenantSlug,
     tenantName: m.tenantName,

@@ -1,6 +1,8 @@
 // `earshot apikey create|revoke`: partner API keys (the secret is printed once and never stored).
+
 import { createApiKey, SCOPES, type Scope } from "@earshot/auth";
 import { loadConfig } from "@earshot/config";
+import { withTenant } from "@earshot/db";
 import type { Command } from "commander";
 import { CliError, ExitCode, exitWithError, printJson } from "../output.ts";
 import { type CliDatabase, findTenant, openCliDatabase } from "./tenant.ts";
@@ -62,10 +64,20 @@ export function register(program: Command) {
       let db: CliDatabase | undefined;
       try {
         db = await openCliDatabase(loadConfig(), { startEmbedded: true });
-        const { rows } = await db.pool.query<{ id: string }>(
-          "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE prefix = $1 RETURNING id",
-          [prefix],
-        );
+        const pool = db.pool;
+        // The key's tenant first (the CLI's role sees keys only inside a tenant), then the update inside it.
+        const { rows: owner } = await pool.query<{ t: string | null }>("SELECT earshot_api_key_tenant($1) AS t", [
+          prefix,
+        ]);
+        const tenantId = owner[0]?.t;
+        const { rows } = tenantId
+          ? await withTenant(pool, tenantId, (c) =>
+              c.query<{ id: string }>(
+                "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE prefix = $1 RETURNING id",
+                [prefix],
+              ),
+            )
+          : { rows: [] };
         if (!rows[0]) throw new CliError("NOT_FOUND", `no API key with prefix ${prefix}`);
         if (opts.json) printJson({ id: rows[0].id, revoked: true });
         else process.stdout.write(`revoked ${rows[0].id}\n`);

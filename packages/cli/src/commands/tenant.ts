@@ -1,6 +1,6 @@
 // `earshot tenant create|list`, and the database connection the admin commands share.
 import { type Config, loadConfig } from "@earshot/config";
-import { createPool, type DatabaseHandle, openDatabase, type Pool } from "@earshot/db";
+import { createPool, type DatabaseHandle, openDatabase, type Pool, withTenant } from "@earshot/db";
 import type { Command } from "commander";
 import pg from "pg";
 import { CliError, ExitCode, exitWithError, printJson } from "../output.ts";
@@ -23,7 +23,7 @@ export async function openCliDatabase(config: Config, opts: { startEmbedded: boo
     const served = `postgresql://postgres@127.0.0.1:${config.EMBEDDED_DB_PORT}/postgres`;
     if (await reachable(served)) url = served;
     else if (opts.startEmbedded) {
-      handle = await openDatabase(config);
+      handle = await openDatabase(config, "earshot_internal");
       url = handle.url;
     } else {
       throw new CliError(
@@ -114,10 +114,16 @@ export function register(program: Command) {
       let db: CliDatabase | undefined;
       try {
         db = await openCliDatabase(loadConfig(), { startEmbedded: true });
-        const { rows } = await db.pool.query(
-          `SELECT t.slug, t.name, t.id, (SELECT count(*)::int FROM audio_assets a WHERE a.tenant_id = t.id) AS assets
-           FROM tenants t ORDER BY t.slug`,
+        const pool = db.pool;
+        const { rows: list } = await pool.query<{ slug: string; name: string; id: string }>(
+          "SELECT slug, name, id FROM tenants ORDER BY slug",
         );
+        // Row-level security binds the CLI's role too: count each tenant's assets inside that tenant.
+        const rows = [];
+        for (const t of list) {
+          const counted = await withTenant(pool, t.id, (c) => c.query("SELECT count(*)::int AS n FROM audio_assets"));
+          rows.push({ ...t, assets: counted.rows[0].n as number });
+        }
         if (opts.json) printJson(rows);
         else for (const r of rows) process.stdout.write(`${r.slug}\t${r.assets} assets\t${r.name}\n`);
       } catch (err) {
