@@ -56,7 +56,7 @@ export function toApiError(err: unknown): ApiError | null {
  * Codes that describe the caller's mistake or state, answered as they are: ours and Apollo's own
  * (parse/validation failures, persisted-query answers, malformed HTTP requests).
  */
-const CLIENT_CODES = new Set<string>([
+export const CLIENT_CODES: ReadonlySet<string> = new Set<string>([
   "UNAUTHENTICATED",
   "FORBIDDEN",
   "BAD_USER_INPUT",

@@ -609,7 +609,7 @@ describe("mutations", () => {
     expect(await h.queues.reindex.getJob(`reindex-${w.a.id}`)).toBeTruthy();
     const st = await h.gql(admin(), "{ reindexStatus { jobId state progress error } }");
     expect(st.data).toEqual({
-      reindexStatus: { jobId: `reindex-${w.a.id}`, state: "waiting", progress: 0, error: null },
+      reindexStatus: { jobId: `reindex-${w.a.id}`, state: "WAITING", progress: 0, error: null },
     });
     expect((await h.gql({ bearer: w.keys.beta.bearer }, "{ reindexStatus { jobId } }")).data).toEqual({
       reindexStatus: null,

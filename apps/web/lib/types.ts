@@ -98,6 +98,7 @@ export interface UploadItem {
   sizeBytes: number;
   status: UploadItemStatus;
   progress: number;
+  /** The API's UploadErrorCode enum (NOT_AUDIO, CORRUPT, TOO_LONG, ...); shown as it is. */
   errorCode: string | null;
   errorMessage: string | null;
   asset: { id: string; title: string } | null;
@@ -160,5 +161,5 @@ export interface InvitationPreview {
 export interface TagSuggestion {
   text: string;
   score: number;
-  source: string;
+  source: "TENANT_TAG" | "VOCABULARY";
 }

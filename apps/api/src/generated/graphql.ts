@@ -12,12 +12,13 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** ISO-8601 date-time string in UTC, e.g. 2026-11-25T13:05:00.000Z. */
+  /** An RFC 3339 date-time string in UTC with milliseconds, e.g. 2026-11-25T13:05:00.000Z. */
   DateTime: { input: Date | string; output: Date | string; }
-  /** Any JSON value. */
+  /** Any JSON value (object, array, string, number, boolean or null) as ECMA-404 defines it. */
   JSON: { input: unknown; output: unknown; }
 };
 
+/** Accepting an invitation link. */
 export type AcceptInvitationInput = {
   /** New accounts only: display name (default: the one the admin suggested, else the part of the email before @). */
   name?: InputMaybe<Scalars['String']['input']>;
@@ -30,88 +31,132 @@ export type AcceptInvitationInput = {
   token: Scalars['String']['input'];
 };
 
+/** A partner credential of this tenant (`Authorization: Bearer esk_...`). */
 export type ApiKey = {
   __typename?: 'ApiKey';
+  /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** Opaque, stable identifier. */
   id: Scalars['ID']['output'];
+  /** When it last authenticated a request; null if never. */
   lastUsedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Name given at creation. */
   name: Scalars['String']['output'];
   /** Public first part of the key (identifies it in logs and lists); the secret is shown only once at creation. */
   prefix: Scalars['String']['output'];
+  /** When it was revoked; null while it works. */
   revokedAt: Maybe<Scalars['DateTime']['output']>;
+  /** What the key may do. */
   scopes: Array<ApiKeyScope>;
 };
 
+/** A page of a list of ApiKey (Relay cursor connection). */
 export type ApiKeyConnection = {
   __typename?: 'ApiKeyConnection';
+  /** The items of this page. */
   edges: Array<ApiKeyEdge>;
+  /** Where this page sits in the list. */
   pageInfo: PageInfo;
 };
 
+/** One ApiKey in a list, with its cursor. */
 export type ApiKeyEdge = {
   __typename?: 'ApiKeyEdge';
+  /** Pass as `after` to get the items after this one. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: ApiKey;
 };
 
 /** What an API key may do: SEARCH (read and search), INGEST (upload, edit metadata, collections), ADMIN (everything). */
 export type ApiKeyScope =
+  /** Everything, including keys and re-indexing. */
   | 'ADMIN'
+  /** Upload, edit metadata and manage collections. */
   | 'INGEST'
+  /** Read and search. */
   | 'SEARCH';
 
+/** Where an asset is in ingest. Only READY assets are searchable. */
 export type AssetStatus =
+  /** Ingest failed; see the upload item's errorCode. */
   | 'FAILED'
+  /** Stored, waiting for a worker. */
   | 'PENDING'
+  /** Being decoded and embedded. */
   | 'PROCESSING'
+  /** Decoded, embedded and searchable. */
   | 'READY';
 
+/** A recording in the archive (an audio asset) with its catalogue metadata and technical properties. */
 export type Audio = {
   __typename?: 'Audio';
+  /** Category; empty when none. */
   category: Scalars['String']['output'];
+  /** Number of audio channels of the original. */
   channels: Scalars['Int']['output'];
+  /** Codec of the stored original, e.g. pcm_s16le. */
   codec: Scalars['String']['output'];
   /** Collections this asset belongs to. */
   collections: CollectionConnection;
+  /** When it was uploaded. */
   createdAt: Scalars['DateTime']['output'];
   /** Extra metadata from upload sidecars or edits. */
   custom: Scalars['JSON']['output'];
+  /** Free-text description; empty when none. */
   description: Scalars['String']['output'];
+  /** Duration in seconds. */
   durationS: Scalars['Float']['output'];
+  /** Opaque, stable identifier. */
   id: Scalars['ID']['output'];
+  /** Licence; empty when none. */
   licence: Scalars['String']['output'];
   /** Short-lived signed URLs (plain HTTP, Range supported) for playback, download and waveform peaks. */
   media: AudioMedia;
+  /** MIME type of the stored original, e.g. audio/wav. */
   mime: Scalars['String']['output'];
+  /** The filename as uploaded. */
   originalFilename: Scalars['String']['output'];
+  /** Sample rate of the original in Hz. */
   sampleRate: Scalars['Int']['output'];
   /** Number of indexed segments for the tenant's search model (0 until processed). */
   segmentCount: Scalars['Int']['output'];
   /** Size of the stored original in bytes (Float: may exceed 2^31). */
   sizeBytes: Scalars['Float']['output'];
+  /** Where the asset is in ingest. */
   status: AssetStatus;
+  /** Tags, in the order they were given. */
   tags: Array<Scalars['String']['output']>;
+  /** Title (from the sidecar, an edit, or the filename). */
   title: Scalars['String']['output'];
+  /** When its metadata or status last changed. */
   updatedAt: Scalars['DateTime']['output'];
 };
 
 
+/** A recording in the archive (an audio asset) with its catalogue metadata and technical properties. */
 export type AudioCollectionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of a list of Audio (Relay cursor connection). */
 export type AudioConnection = {
   __typename?: 'AudioConnection';
+  /** The items of this page. */
   edges: Array<AudioEdge>;
+  /** Where this page sits in the list. */
   pageInfo: PageInfo;
   /** Total matching assets (counted only when selected). */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One Audio in a list, with its cursor. */
 export type AudioEdge = {
   __typename?: 'AudioEdge';
+  /** Pass as `after` to get the items after this one. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: Audio;
 };
 
@@ -123,6 +168,7 @@ export type AudioFilter = {
   collectionId?: InputMaybe<Scalars['ID']['input']>;
   /** Exact licence match (any of). */
   licences?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** At most this duration in seconds, inclusive. */
   maxDurationS?: InputMaybe<Scalars['Float']['input']>;
   /** Duration in seconds, inclusive. */
   minDurationS?: InputMaybe<Scalars['Float']['input']>;
@@ -132,6 +178,7 @@ export type AudioFilter = {
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Uploaded (created) at or after / before these instants. */
   uploadedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Uploaded (created) before this instant. */
   uploadedBefore?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
@@ -140,6 +187,7 @@ export type AudioMedia = {
   __typename?: 'AudioMedia';
   /** Same bytes with Content-Disposition: attachment and the original filename. */
   downloadUrl: Scalars['String']['output'];
+  /** When the URLs stop working. */
   expiresAt: Scalars['DateTime']['output'];
   /** peaks.js / audiowaveform JSON; null while the asset has no peaks yet. */
   peaksUrl: Maybe<Scalars['String']['output']>;
@@ -149,11 +197,13 @@ export type AudioMedia = {
 
 /** Fields to change on an asset; omitted fields stay as they are. */
 export type AudioMetadataInput = {
+  /** A category, e.g. "Nature" (at most 100 characters). */
   category?: InputMaybe<Scalars['String']['input']>;
   /** Free-form extra metadata (object); replaces the whole object. */
   custom?: InputMaybe<Scalars['JSON']['input']>;
   /** At most 10000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** A licence name, e.g. "CC-BY 4.0" (at most 200 characters). */
   licence?: InputMaybe<Scalars['String']['input']>;
   /** At most 100 tags, each 1..100 characters; replaces the whole list. */
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -161,52 +211,76 @@ export type AudioMetadataInput = {
   title?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Order of `audios`. */
 export type AudioSort = {
+  /** Ascending or descending. */
   direction?: SortDirection;
+  /** What to order by. */
   field?: AudioSortField;
 };
 
+/** What audios can be ordered by. */
 export type AudioSortField =
+  /** Upload time. */
   | 'CREATED_AT'
+  /** Duration in seconds. */
   | 'DURATION'
+  /** Title, alphabetically. */
   | 'TITLE';
 
+/** Changing the signed-in user's password. */
 export type ChangePasswordInput = {
+  /** The password in use now. */
   currentPassword: Scalars['String']['input'];
   /** 10..200 characters. */
   newPassword: Scalars['String']['input'];
 };
 
+/** A named, curated set of assets within the tenant. */
 export type Collection = {
   __typename?: 'Collection';
+  /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** Free text; empty when none. */
   description: Scalars['String']['output'];
+  /** Opaque, stable identifier. */
   id: Scalars['ID']['output'];
   /** Assets in this collection, newest added first. */
   items: AudioConnection;
+  /** Name, unique within the tenant. */
   name: Scalars['String']['output'];
+  /** When its name, description or items last changed. */
   updatedAt: Scalars['DateTime']['output'];
 };
 
 
+/** A named, curated set of assets within the tenant. */
 export type CollectionItemsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of a list of Collection (Relay cursor connection). */
 export type CollectionConnection = {
   __typename?: 'CollectionConnection';
+  /** The items of this page. */
   edges: Array<CollectionEdge>;
+  /** Where this page sits in the list. */
   pageInfo: PageInfo;
+  /** Total collections in the list. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One Collection in a list, with its cursor. */
 export type CollectionEdge = {
   __typename?: 'CollectionEdge';
+  /** Pass as `after` to get the items after this one. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: Collection;
 };
 
+/** A new API key. */
 export type CreateApiKeyInput = {
   /** 1..100 characters. */
   name: Scalars['String']['input'];
@@ -214,49 +288,106 @@ export type CreateApiKeyInput = {
   scopes: Array<ApiKeyScope>;
 };
 
+/** The created key and its secret. */
 export type CreateApiKeyPayload = {
   __typename?: 'CreateApiKeyPayload';
+  /** The new key. */
   apiKey: ApiKey;
   /** The full key (`esk_<prefix>_<secret>`). Shown only here, once; store it now. */
   secret: Scalars['String']['output'];
 };
 
+/** A new collection. */
 export type CreateCollectionInput = {
+  /** Free text. */
   description?: InputMaybe<Scalars['String']['input']>;
   /** 1..200 characters, unique within the tenant. */
   name: Scalars['String']['input'];
 };
 
+/** A new upload batch. */
 export type CreateUploadBatchInput = {
   /** Free text describing where the files come from (e.g. 'BBC donation 2026'). */
   source?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** What a delete removed. */
 export type DeletePayload = {
   __typename?: 'DeletePayload';
+  /** The id of the object that no longer exists. */
   deletedId: Scalars['ID']['output'];
 };
+
+/**
+ * The `extensions.code` of every error, on GraphQL and on the plain-HTTP routes (`{"error": {"code", "message"}}`).
+ * The HTTP status of a plain-HTTP answer, and of a GraphQL answer refused before execution, is given per code.
+ */
+export type ErrorCode =
+  /** 400: a malformed HTTP request (method, content type, body shape). */
+  | 'BAD_REQUEST'
+  /** 400: an argument or input value is out of range or malformed (also a cursor that was not issued by this API). */
+  | 'BAD_USER_INPUT'
+  /** 403: the caller is known but its role or key scopes do not allow this. */
+  | 'FORBIDDEN'
+  /** 400: the document is not valid GraphQL syntax, or has more tokens than the limit. */
+  | 'GRAPHQL_PARSE_FAILED'
+  /** 400: the document does not validate against this schema, or exceeds the depth, alias or cost limits. */
+  | 'GRAPHQL_VALIDATION_FAILED'
+  /** 500: an unexpected failure; the details are logged under the request id, never sent. */
+  | 'INTERNAL_SERVER_ERROR'
+  /** 400: an invitation or password link that is malformed, used, revoked or expired. */
+  | 'INVALID_TOKEN'
+  /** 404: no such object in the caller's tenant (objects of other tenants are never revealed), or no such route. */
+  | 'NOT_FOUND'
+  /** 400: `operationName` names no operation in the document, or several operations and none named. */
+  | 'OPERATION_RESOLUTION_FAILURE'
+  /** Automatic persisted queries: the hash is unknown here; send the query text with the hash once. */
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  /** Automatic persisted queries are not enabled on this server. */
+  | 'PERSISTED_QUERY_NOT_SUPPORTED'
+  /** 416: a media Range header outside the file. */
+  | 'RANGE_NOT_SATISFIABLE'
+  /** 429: too many requests or too much query cost; `Retry-After` says when to try again. */
+  | 'RATE_LIMITED'
+  /** 413: an upload or request body over its size limit. */
+  | 'TOO_LARGE'
+  /** 401: no credential, or an unknown, revoked or expired API key or session; or a wrong email or password. */
+  | 'UNAUTHENTICATED'
+  /** 503: a dependency (the embedder, the database, the queue) is down or busy; retry later. */
+  | 'UNAVAILABLE';
 
 /** An invitation to join the tenant: a single-use link for one email, valid until expiresAt. */
 export type Invitation = {
   __typename?: 'Invitation';
+  /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** The invited email address. */
   email: Scalars['String']['output'];
+  /** When the link stops working. */
   expiresAt: Scalars['DateTime']['output'];
+  /** Opaque, stable identifier. */
   id: Scalars['ID']['output'];
+  /** The role the membership gets. */
   role: Role;
+  /** Whether the link still works. */
   status: InvitationStatus;
 };
 
+/** A page of a list of Invitation (Relay cursor connection). */
 export type InvitationConnection = {
   __typename?: 'InvitationConnection';
+  /** The items of this page. */
   edges: Array<InvitationEdge>;
+  /** Where this page sits in the list. */
   pageInfo: PageInfo;
 };
 
+/** One Invitation in a list, with its cursor. */
 export type InvitationEdge = {
   __typename?: 'InvitationEdge';
+  /** Pass as `after` to get the items after this one. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: Invitation;
 };
 
@@ -265,22 +396,32 @@ export type InvitationPreview = {
   __typename?: 'InvitationPreview';
   /** True when the email already has an account: accepting then needs its password (or a session as that account). */
   accountExists: Scalars['Boolean']['output'];
+  /** The invited email address. */
   email: Scalars['String']['output'];
+  /** When the link stops working. */
   expiresAt: Scalars['DateTime']['output'];
+  /** The role the membership gets. */
   role: Role;
   /** True when the caller is signed in as the invited email (accepting needs no password). */
   signedInAsInvitee: Scalars['Boolean']['output'];
+  /** The inviting tenant's name. */
   tenantName: Scalars['String']['output'];
 };
 
 /** PENDING until accepted, revoked or past expiresAt. */
 export type InvitationStatus =
+  /** Used: the membership exists. */
   | 'ACCEPTED'
+  /** Past expiresAt without being used. */
   | 'EXPIRED'
+  /** Not yet used; the link works until expiresAt. */
   | 'PENDING'
+  /** Revoked by an admin, or replaced by a newer invitation for the same email. */
   | 'REVOKED';
 
+/** Whom to invite, and with which role. */
 export type InviteMemberInput = {
+  /** The invitee's email address. */
   email: Scalars['String']['input'];
   /** Suggested display name for a new account (the invitee may change it when accepting). */
   name?: InputMaybe<Scalars['String']['input']>;
@@ -295,6 +436,7 @@ export type InviteMemberInput = {
  */
 export type InviteMemberPayload = {
   __typename?: 'InviteMemberPayload';
+  /** The new invitation. */
   invitation: Invitation;
   /** The invitation link on the web UI (/invite/<token>). Shown only here, once; it works once, until expiresAt. */
   link: Scalars['String']['output'];
@@ -302,7 +444,9 @@ export type InviteMemberPayload = {
 
 /** Which ranking found a hit. */
 export type MatchSource =
+  /** The content (sound) ranking. */
   | 'CONTENT'
+  /** The metadata (text) ranking. */
   | 'METADATA';
 
 /** Who is calling: a signed-in user, or an API key. */
@@ -316,46 +460,63 @@ export type Me = {
   role: Maybe<Role>;
   /** Scopes in effect (for users derived from the role). */
   scopes: Array<ApiKeyScope>;
+  /** The tenant the caller acts in. */
   tenant: Tenant;
   /** Null when the caller is an API key. */
   user: Maybe<User>;
 };
 
+/** A user's role in this tenant. */
 export type Membership = {
   __typename?: 'Membership';
+  /** When the membership began. */
   createdAt: Scalars['DateTime']['output'];
+  /** The member's role in this tenant. */
   role: Role;
+  /** The member. */
   user: User;
 };
 
+/** A page of a list of Membership (Relay cursor connection). */
 export type MembershipConnection = {
   __typename?: 'MembershipConnection';
+  /** The items of this page. */
   edges: Array<MembershipEdge>;
+  /** Where this page sits in the list. */
   pageInfo: PageInfo;
 };
 
+/** One Membership in a list, with its cursor. */
 export type MembershipEdge = {
   __typename?: 'MembershipEdge';
+  /** Pass as `after` to get the items after this one. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: Membership;
 };
 
+/** A registered embedding model version (what content search ranks with). */
 export type ModelVersion = {
   __typename?: 'ModelVersion';
   /** CE or MoEE. */
   architecture: Maybe<Scalars['String']['output']>;
+  /** When it was registered. */
   createdAt: Scalars['DateTime']['output'];
   /** Embedding dimension. */
   dim: Scalars['Int']['output'];
   /** Expert names in the order their blocks appear in the vectors. */
   experts: Array<Scalars['String']['output']>;
+  /** Opaque, stable identifier. */
   id: Scalars['ID']['output'];
   /** Retrieval metrics from the bundle manifest (e.g. R@1/R@5/R@10 on modsounds-dev). */
   metrics: Scalars['JSON']['output'];
+  /** Model name. */
   name: Scalars['String']['output'];
+  /** Version string; the embedder and the tenant must agree on it. */
   version: Scalars['String']['output'];
 };
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -381,16 +542,20 @@ export type Mutation = {
   createUploadBatch: UploadBatch;
   /** Archivist+ / INGEST. Removes the asset, its segments and collection memberships. */
   deleteAudio: DeletePayload;
+  /** Archivist+ / INGEST. Deletes the collection, not its assets. */
   deleteCollection: DeletePayload;
   /**
    * Admin. Creates an invitation link for an email (see InviteMemberPayload); a newer invitation for the same email
    * revokes the older one. BAD_USER_INPUT when the email is already a member of this tenant.
    */
   inviteMember: InviteMemberPayload;
+  /** Archivist+ / INGEST. Removes assets from the collection (idempotent); the assets stay. */
   removeFromCollection: Collection;
+  /** Admin. Ends the user's membership of this tenant (their account stays). */
   removeMember: DeletePayload;
   /** No authentication: the token is the proof. Sets the password, uses the link up and ends every session of the user. */
   resetPassword: ResetPasswordPayload;
+  /** Admin / ADMIN. The key stops working at once. */
   revokeApiKey: ApiKey;
   /** Admin. The link stops working at once. NOT_FOUND unless the invitation is pending in this tenant. */
   revokeInvitation: Invitation;
@@ -406,127 +571,158 @@ export type Mutation = {
   switchTenant: SignInPayload;
   /** Archivist+ / INGEST. */
   updateAudioMetadata: Audio;
+  /** Archivist+ / INGEST. */
   updateCollection: Collection;
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationAcceptInvitationArgs = {
   input: AcceptInvitationInput;
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationAddToCollectionArgs = {
   assetIds: Array<Scalars['ID']['input']>;
   collectionId: Scalars['ID']['input'];
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationChangePasswordArgs = {
   input: ChangePasswordInput;
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationCloseUploadBatchArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationCreateApiKeyArgs = {
   input: CreateApiKeyInput;
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationCreateCollectionArgs = {
   input: CreateCollectionInput;
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationCreateUploadBatchArgs = {
   input?: InputMaybe<CreateUploadBatchInput>;
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationDeleteAudioArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationDeleteCollectionArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationInviteMemberArgs = {
   input: InviteMemberInput;
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationRemoveFromCollectionArgs = {
   assetIds: Array<Scalars['ID']['input']>;
   collectionId: Scalars['ID']['input'];
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationRemoveMemberArgs = {
   userId: Scalars['ID']['input'];
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationResetPasswordArgs = {
   input: ResetPasswordInput;
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationRevokeInvitationArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationSetMemberRoleArgs = {
   role: Role;
   userId: Scalars['ID']['input'];
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationSignInArgs = {
   input: SignInInput;
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationSwitchTenantArgs = {
   slug: Scalars['String']['input'];
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationUpdateAudioMetadataArgs = {
   id: Scalars['ID']['input'];
   input: AudioMetadataInput;
 };
 
 
+/** Writes. The role (user sessions) or scope (API keys) each needs is given first. */
 export type MutationUpdateCollectionArgs = {
   id: Scalars['ID']['input'];
   input: UpdateCollectionInput;
 };
 
+/** Where a page sits in its list (Relay cursor connections). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** Cursor of the last edge; null on an empty page. */
   endCursor: Maybe<Scalars['String']['output']>;
+  /** True when another page follows; pass `endCursor` as `after` to get it. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when this page is not the first. */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first edge; null on an empty page. */
   startCursor: Maybe<Scalars['String']['output']>;
 };
 
+/** Reads. All need authentication except `health`, `me` and `invitation`. */
 export type Query = {
   __typename?: 'Query';
+  /** One asset by id; null when it is not in this tenant. */
   audio: Maybe<Audio>;
+  /** Browse the tenant's assets with filters and a sort order. */
   audios: AudioConnection;
+  /** One collection by id; null when it is not in this tenant. */
   collection: Maybe<Collection>;
+  /** The tenant's collections, by name. */
   collections: CollectionConnection;
   /** Liveness of the API itself. */
   health: Scalars['String']['output'];
@@ -550,17 +746,22 @@ export type Query = {
   similarAudio: SearchConnection;
   /** Audio-to-text: tags and captions that best describe an asset's sound, for labelling uncatalogued sounds. */
   suggestTags: TagSuggestionConnection;
+  /** The tenant the caller acts in. */
   tenant: Tenant;
+  /** One upload batch by id; null when it is not in this tenant. */
   uploadBatch: Maybe<UploadBatch>;
+  /** The tenant's upload batches, newest first. */
   uploadBatches: UploadBatchConnection;
 };
 
 
+/** Reads. All need authentication except `health`, `me` and `invitation`. */
 export type QueryAudioArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads. All need authentication except `health`, `me` and `invitation`. */
 export type QueryAudiosArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AudioFilter>;
@@ -569,22 +770,26 @@ export type QueryAudiosArgs = {
 };
 
 
+/** Reads. All need authentication except `health`, `me` and `invitation`. */
 export type QueryCollectionArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads. All need authentication except `health`, `me` and `invitation`. */
 export type QueryCollectionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Reads. All need authentication except `health`, `me` and `invitation`. */
 export type QueryInvitationArgs = {
   token: Scalars['String']['input'];
 };
 
 
+/** Reads. All need authentication except `health`, `me` and `invitation`. */
 export type QuerySearchAudioArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AudioFilter>;
@@ -594,6 +799,7 @@ export type QuerySearchAudioArgs = {
 };
 
 
+/** Reads. All need authentication except `health`, `me` and `invitation`. */
 export type QuerySearchByExampleArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   exampleId: Scalars['ID']['input'];
@@ -602,6 +808,7 @@ export type QuerySearchByExampleArgs = {
 };
 
 
+/** Reads. All need authentication except `health`, `me` and `invitation`. */
 export type QuerySimilarAudioArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   assetId: Scalars['ID']['input'];
@@ -611,6 +818,7 @@ export type QuerySimilarAudioArgs = {
 };
 
 
+/** Reads. All need authentication except `health`, `me` and `invitation`. */
 export type QuerySuggestTagsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   assetId: Scalars['ID']['input'];
@@ -618,33 +826,58 @@ export type QuerySuggestTagsArgs = {
 };
 
 
+/** Reads. All need authentication except `health`, `me` and `invitation`. */
 export type QueryUploadBatchArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads. All need authentication except `health`, `me` and `invitation`. */
 export type QueryUploadBatchesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** The re-index job that was started (or is already running). */
 export type ReindexPayload = {
   __typename?: 'ReindexPayload';
   /** Background job id (one re-index per tenant runs at a time; starting again while one runs returns the same job). */
   jobId: Scalars['String']['output'];
 };
 
-/** State of the tenant's re-index job (BullMQ states: waiting, active, completed, failed, delayed). */
+/** State of a re-index job (the queue's job states). */
+export type ReindexState =
+  /** Running. */
+  | 'ACTIVE'
+  /** Finished; search uses the new model. */
+  | 'COMPLETED'
+  /** Waiting to retry after a failure. */
+  | 'DELAYED'
+  /** Failed for good; see `error`. */
+  | 'FAILED'
+  /** Queued behind a higher-priority job. */
+  | 'PRIORITIZED'
+  /** The queue reports a state this API does not know. */
+  | 'UNKNOWN'
+  /** Queued, not started. */
+  | 'WAITING'
+  /** Waiting for child jobs. */
+  | 'WAITING_CHILDREN';
+
+/** State of the tenant's re-index job. */
 export type ReindexStatus = {
   __typename?: 'ReindexStatus';
   /** Why it failed, when state is failed. */
   error: Maybe<Scalars['String']['output']>;
+  /** Background job id. */
   jobId: Scalars['String']['output'];
   /** 0..1 */
   progress: Scalars['Float']['output'];
-  state: Scalars['String']['output'];
+  /** Where the job is. */
+  state: ReindexState;
 };
 
+/** Setting a password from a reset link. */
 export type ResetPasswordInput = {
   /** 10..200 characters. */
   newPassword: Scalars['String']['input'];
@@ -652,6 +885,7 @@ export type ResetPasswordInput = {
   token: Scalars['String']['input'];
 };
 
+/** Result of setting a password from a reset link. */
 export type ResetPasswordPayload = {
   __typename?: 'ResetPasswordPayload';
   /** The account whose password was set (sign in with it now). */
@@ -660,20 +894,28 @@ export type ResetPasswordPayload = {
 
 /** A member's role in a tenant: viewer (search, play) < archivist (+ edit, collections, upload) < admin (+ keys, members, re-index). */
 export type Role =
+  /** Archivist, plus API keys, members, invitations and re-indexing. */
   | 'ADMIN'
+  /** Viewer, plus edit metadata, manage collections and upload. */
   | 'ARCHIVIST'
+  /** Search, browse and play. */
   | 'VIEWER';
 
+/** A page of a list of Search (Relay cursor connection). */
 export type SearchConnection = {
   __typename?: 'SearchConnection';
+  /** The items of this page. */
   edges: Array<SearchHitEdge>;
   /** The model version that ranked content matches (null for METADATA mode or when the tenant has no model). */
   model: Maybe<ModelVersion>;
+  /** Where this page sits in the list. */
   pageInfo: PageInfo;
 };
 
+/** One search result: an asset, how well it matched and where. */
 export type SearchHit = {
   __typename?: 'SearchHit';
+  /** The matching asset. */
   asset: Audio;
   /** Which rankings found this asset. */
   foundBy: Array<MatchSource>;
@@ -683,201 +925,350 @@ export type SearchHit = {
   segment: Maybe<TimeRange>;
 };
 
+/** One SearchHit in a list, with its cursor. */
 export type SearchHitEdge = {
   __typename?: 'SearchHitEdge';
+  /** Pass as `after` to get the items after this one. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: SearchHit;
 };
 
 /** How searchAudio ranks: by what the sound sounds like, by its catalogue text, or both fused (reciprocal rank fusion). */
 export type SearchMode =
+  /** By sound: the query text's embedding against the audio segments' embeddings. */
   | 'CONTENT'
+  /** Both rankings fused by reciprocal rank fusion. */
   | 'HYBRID'
+  /** By catalogue text: Postgres full-text search over title, tags, category and description. */
   | 'METADATA';
 
+/** Email and password sign-in (the web UI; partners use API keys). */
 export type SignInInput = {
+  /** The account's email address. */
   email: Scalars['String']['input'];
+  /** The account's password. */
   password: Scalars['String']['input'];
   /** Tenant to act in; default: the user's first membership (oldest). */
   tenantSlug?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The session that was started or switched. */
 export type SignInPayload = {
   __typename?: 'SignInPayload';
+  /** The user's role in that tenant. */
   role: Role;
+  /** The tenant the session acts in. */
   tenant: Tenant;
+  /** The signed-in user. */
   user: User;
 };
 
+/** Sort order. */
 export type SortDirection =
+  /** Smallest (oldest, A) first. */
   | 'ASC'
+  /** Largest (newest, Z) first. */
   | 'DESC';
 
+/** A tag or caption that describes an asset's sound. */
 export type TagSuggestion = {
   __typename?: 'TagSuggestion';
   /** CE similarity of the text to the asset's audio; higher is better. */
   score: Scalars['Float']['output'];
-  /** Where the text comes from: TENANT_TAG (tags/categories already used in this tenant) or VOCABULARY (built-in list). */
-  source: Scalars['String']['output'];
+  /** Where the text comes from. */
+  source: TagSuggestionSource;
   /** A tag or caption from the vocabulary. */
   text: Scalars['String']['output'];
 };
 
+/** A page of a list of TagSuggestion (Relay cursor connection). */
 export type TagSuggestionConnection = {
   __typename?: 'TagSuggestionConnection';
+  /** The items of this page. */
   edges: Array<TagSuggestionEdge>;
+  /** Where this page sits in the list. */
   pageInfo: PageInfo;
 };
 
+/** One TagSuggestion in a list, with its cursor. */
 export type TagSuggestionEdge = {
   __typename?: 'TagSuggestionEdge';
+  /** Pass as `after` to get the items after this one. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: TagSuggestion;
 };
 
+/** Where a suggested tag comes from. */
+export type TagSuggestionSource =
+  /** A tag or category already used on this tenant's assets. */
+  | 'TENANT_TAG'
+  /** The built-in sound vocabulary. */
+  | 'VOCABULARY';
+
+/** An organisation: its own archive, members, keys and search model. */
 export type Tenant = {
   __typename?: 'Tenant';
   /** API keys, including revoked ones (admin only). */
   apiKeys: ApiKeyConnection;
+  /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** Opaque, stable identifier. */
   id: Scalars['ID']['output'];
   /** Pending invitations (not accepted, revoked or expired), newest first (admin only). */
   invitations: InvitationConnection;
   /** Members and their roles (admin only). */
   members: MembershipConnection;
+  /** Display name. */
   name: Scalars['String']['output'];
   /** The model version searches use (null before the first model is registered). */
   searchModel: Maybe<ModelVersion>;
+  /** Short unique name (used to sign in to or switch to this tenant). */
   slug: Scalars['String']['output'];
 };
 
 
+/** An organisation: its own archive, members, keys and search model. */
 export type TenantApiKeysArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** An organisation: its own archive, members, keys and search model. */
 export type TenantInvitationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** An organisation: its own archive, members, keys and search model. */
 export type TenantMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A tenant the user belongs to, for switching. */
 export type TenantMembership = {
   __typename?: 'TenantMembership';
+  /** The user's role there. */
   role: Role;
+  /** The tenant's display name. */
   tenantName: Scalars['String']['output'];
+  /** The tenant's slug (pass to switchTenant). */
   tenantSlug: Scalars['String']['output'];
 };
 
 /** A time range inside a recording, in seconds from its start. */
 export type TimeRange = {
   __typename?: 'TimeRange';
+  /** End, in seconds from the beginning of the recording. */
   endS: Scalars['Float']['output'];
+  /** Start, in seconds from the beginning of the recording. */
   startS: Scalars['Float']['output'];
 };
 
+/** Fields to change on a collection; omitted fields stay as they are. */
 export type UpdateCollectionInput = {
+  /** Free text. */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** 1..200 characters, unique within the tenant. */
   name?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A set of uploaded files ingested together. */
 export type UploadBatch = {
   __typename?: 'UploadBatch';
+  /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** When every file finished; null until then. */
   finishedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Opaque, stable identifier. */
   id: Scalars['ID']['output'];
+  /** The batch's files, oldest first. */
   items: UploadItemConnection;
+  /** Counts of its items by status. */
   progress: UploadBatchProgress;
+  /** Free text given at creation. */
   source: Scalars['String']['output'];
+  /** Where the batch is. */
   status: UploadBatchStatus;
   /** Where to POST multipart files for this batch (relative URL, same auth as GraphQL). */
   uploadUrl: Scalars['String']['output'];
 };
 
 
+/** A set of uploaded files ingested together. */
 export type UploadBatchItemsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<UploadItemStatus>;
 };
 
+/** A page of a list of UploadBatch (Relay cursor connection). */
 export type UploadBatchConnection = {
   __typename?: 'UploadBatchConnection';
+  /** The items of this page. */
   edges: Array<UploadBatchEdge>;
+  /** Where this page sits in the list. */
   pageInfo: PageInfo;
 };
 
+/** One UploadBatch in a list, with its cursor. */
 export type UploadBatchEdge = {
   __typename?: 'UploadBatchEdge';
+  /** Pass as `after` to get the items after this one. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: UploadBatch;
 };
 
+/** Counts of a batch's items by status. */
 export type UploadBatchProgress = {
   __typename?: 'UploadBatchProgress';
+  /** Items that became new assets. */
   done: Scalars['Int']['output'];
+  /** Items that were duplicates of existing assets. */
   duplicate: Scalars['Int']['output'];
+  /** Items that failed. */
   failed: Scalars['Int']['output'];
   /** 0..1 over all items (finished items count 1, processing ones their own progress). */
   fraction: Scalars['Float']['output'];
+  /** Items being processed. */
   processing: Scalars['Int']['output'];
+  /** Items waiting for a worker. */
   queued: Scalars['Int']['output'];
+  /** All items. */
   total: Scalars['Int']['output'];
 };
 
+/** Where an upload batch is. */
 export type UploadBatchStatus =
+  /** Closed and every file finished (done, duplicate or failed). */
   | 'DONE'
+  /** The batch itself failed. */
   | 'FAILED'
+  /** Accepting files. */
   | 'OPEN'
+  /** Closed; some files are still being processed. */
   | 'PROCESSING';
 
+/** Why an uploaded file failed (UploadItem.errorCode). */
+export type UploadErrorCode =
+  /** The zip archive itself cannot be read. */
+  | 'BAD_ARCHIVE'
+  /** The metadata sidecar (CSV or JSON) cannot be parsed. */
+  | 'BAD_METADATA'
+  /** A declared sample rate outside what real recordings use. */
+  | 'BAD_SAMPLE_RATE'
+  /** Has an audio stream that the decoder fails on. */
+  | 'CORRUPT'
+  /** The database stayed unreachable through every retry. */
+  | 'DATABASE_UNAVAILABLE'
+  /** The server has no audio decoder (ffmpeg) installed. */
+  | 'DECODER_MISSING'
+  /** The decoder produced nothing within its time limit. */
+  | 'DECODE_TIMEOUT'
+  /** The embedding service stayed down through every retry. */
+  | 'EMBEDDER_UNAVAILABLE'
+  /** The embedding service refused the audio. */
+  | 'EMBED_REJECTED'
+  /** The file is 0 bytes. */
+  | 'EMPTY_FILE'
+  /** Anything unexpected, after retries. */
+  | 'INTERNAL'
+  /** NaN or infinite sample values. */
+  | 'INVALID_SAMPLES'
+  /** Readable, but has no audio stream (text, an image, random bytes). */
+  | 'NOT_AUDIO'
+  /** A symbolic link, FIFO, socket or device inside an uploaded folder. */
+  | 'NOT_A_FILE'
+  /** The file named does not exist (or is not a regular file). */
+  | 'NOT_FOUND'
+  /** The job kept stalling (its worker died) beyond the allowed count. */
+  | 'STALLED'
+  /** The file is over the per-file size limit. */
+  | 'TOO_LARGE'
+  /** Longer than the maximum duration. */
+  | 'TOO_LONG'
+  /** Decoding stopped well before the duration the header declares. */
+  | 'TRUNCATED'
+  /** The file exists but cannot be read. */
+  | 'UNREADABLE'
+  /** A zip entry name that is absolute or climbs out with '..'. */
+  | 'UNSAFE_PATH'
+  /** A codec or channel layout the decoder cannot handle. */
+  | 'UNSUPPORTED'
+  /** A valid audio stream with no samples. */
+  | 'ZERO_LENGTH'
+  /** A zip entry whose compression ratio or expanded size is beyond the limits. */
+  | 'ZIP_BOMB';
+
+/** One uploaded file and what became of it. */
 export type UploadItem = {
   __typename?: 'UploadItem';
   /** The asset created (or, for DUPLICATE, the existing one). */
   asset: Maybe<Audio>;
+  /** When the file was received. */
   createdAt: Scalars['DateTime']['output'];
-  /** Stable code when FAILED (e.g. NOT_AUDIO, CORRUPT, TOO_LONG). */
-  errorCode: Maybe<Scalars['String']['output']>;
+  /** Stable code when FAILED; null otherwise. */
+  errorCode: Maybe<UploadErrorCode>;
+  /** Human-readable detail when FAILED. */
   errorMessage: Maybe<Scalars['String']['output']>;
+  /** The name as uploaded (a path inside a zip or folder). */
   filename: Scalars['String']['output'];
+  /** Opaque, stable identifier. */
   id: Scalars['ID']['output'];
   /** 0..1 for this file. */
   progress: Scalars['Float']['output'];
+  /** Size in bytes (Float: may exceed 2^31). */
   sizeBytes: Scalars['Float']['output'];
+  /** Where the file is. */
   status: UploadItemStatus;
+  /** When its status or progress last changed. */
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** A page of a list of UploadItem (Relay cursor connection). */
 export type UploadItemConnection = {
   __typename?: 'UploadItemConnection';
+  /** The items of this page. */
   edges: Array<UploadItemEdge>;
+  /** Where this page sits in the list. */
   pageInfo: PageInfo;
 };
 
+/** One UploadItem in a list, with its cursor. */
 export type UploadItemEdge = {
   __typename?: 'UploadItemEdge';
+  /** Pass as `after` to get the items after this one. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: UploadItem;
 };
 
+/** Where one uploaded file is. */
 export type UploadItemStatus =
+  /** Became a new asset. */
   | 'DONE'
+  /** Same bytes as an existing asset of the tenant; `asset` is that one. */
   | 'DUPLICATE'
+  /** Rejected; see errorCode and errorMessage. */
   | 'FAILED'
+  /** Being decoded and embedded. */
   | 'PROCESSING'
+  /** Stored, waiting for a worker. */
   | 'QUEUED';
 
+/** A person with an account (one account may belong to several tenants). */
 export type User = {
   __typename?: 'User';
+  /** Email address (the sign-in name). */
   email: Scalars['String']['output'];
+  /** Opaque, stable identifier. */
   id: Scalars['ID']['output'];
+  /** Display name. */
   name: Scalars['String']['output'];
 };
 
@@ -979,6 +1370,7 @@ export type ResolversTypes = {
   CreateUploadBatchInput: CreateUploadBatchInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeletePayload: ResolverTypeWrapper<DeletePayload>;
+  ErrorCode: ErrorCode;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -1000,6 +1392,7 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReindexPayload: ResolverTypeWrapper<ReindexPayload>;
+  ReindexState: ReindexState;
   ReindexStatus: ResolverTypeWrapper<ReindexStatus>;
   ResetPasswordInput: ResetPasswordInput;
   ResetPasswordPayload: ResolverTypeWrapper<ResetPasswordPayload>;
@@ -1015,6 +1408,7 @@ export type ResolversTypes = {
   TagSuggestion: ResolverTypeWrapper<TagSuggestion>;
   TagSuggestionConnection: ResolverTypeWrapper<TagSuggestionConnection>;
   TagSuggestionEdge: ResolverTypeWrapper<TagSuggestionEdge>;
+  TagSuggestionSource: TagSuggestionSource;
   Tenant: ResolverTypeWrapper<TenantRow>;
   TenantMembership: ResolverTypeWrapper<TenantMembership>;
   TimeRange: ResolverTypeWrapper<TimeRange>;
@@ -1024,6 +1418,7 @@ export type ResolversTypes = {
   UploadBatchEdge: ResolverTypeWrapper<Omit<UploadBatchEdge, 'node'> & { node: ResolversTypes['UploadBatch'] }>;
   UploadBatchProgress: ResolverTypeWrapper<UploadBatchProgress>;
   UploadBatchStatus: UploadBatchStatus;
+  UploadErrorCode: UploadErrorCode;
   UploadItem: ResolverTypeWrapper<ItemRow>;
   UploadItemConnection: ResolverTypeWrapper<Omit<UploadItemConnection, 'edges'> & { edges: Array<ResolversTypes['UploadItemEdge']> }>;
   UploadItemEdge: ResolverTypeWrapper<Omit<UploadItemEdge, 'node'> & { node: ResolversTypes['UploadItem'] }>;
@@ -1326,7 +1721,7 @@ export type ReindexStatusResolvers<ContextType = Context, ParentType extends Res
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   jobId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['ReindexState'], ParentType, ContextType>;
 };
 
 export type ResetPasswordPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ResetPasswordPayload'] = ResolversParentTypes['ResetPasswordPayload']> = {
@@ -1359,7 +1754,7 @@ export type SignInPayloadResolvers<ContextType = Context, ParentType extends Res
 
 export type TagSuggestionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TagSuggestion'] = ResolversParentTypes['TagSuggestion']> = {
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['TagSuggestionSource'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -1429,7 +1824,7 @@ export type UploadBatchProgressResolvers<ContextType = Context, ParentType exten
 export type UploadItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UploadItem'] = ResolversParentTypes['UploadItem']> = {
   asset?: Resolver<Maybe<ResolversTypes['Audio']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['UploadErrorCode']>, ParentType, ContextType>;
   errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   filename?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -10,9 +10,10 @@ import {
   tenantSearchModel,
 } from "@earshot/search";
 import { type Context, requireAuth, requirePermission, tx } from "../context.ts";
+import { reindexState } from "../enums.ts";
 import { ApiError } from "../errors.ts";
 import { loadExample } from "../examples.ts";
-import type { QueryResolvers } from "../generated/graphql.ts";
+import type { QueryResolvers, TagSuggestionSource } from "../generated/graphql.ts";
 import { arrayPage, keysetPage } from "../lists.ts";
 import type { BatchRow, CollectionRow } from "../parents.ts";
 import { createTextVectorCache, textVectors } from "../text-vectors.ts";
@@ -47,7 +48,12 @@ export const Query: QueryResolvers = {
     const job = await ctx.deps.ingest.queues.reindex.getJob(`reindex-${p.tenantId}`);
     if (!job) return null;
     const progress = typeof job.progress === "number" ? job.progress : 0;
-    return { jobId: job.id ?? "", state: await job.getState(), progress, error: job.failedReason || null };
+    return {
+      jobId: job.id ?? "",
+      state: reindexState(await job.getState()),
+      progress,
+      error: job.failedReason || null,
+    };
   },
 
   searchAudio: (_p, args, ctx) => {
@@ -99,7 +105,7 @@ export const Query: QueryResolvers = {
       return { model: await tenantSearchModel(c), tenantTags: rows.map((r) => r.t) };
     });
     if (!model) throw new ApiError("UNAVAILABLE", "this tenant has no search model yet");
-    const source = new Map<string, string>();
+    const source = new Map<string, TagSuggestionSource>();
     for (const t of BUILTIN_VOCABULARY) source.set(t, "VOCABULARY");
     for (const t of tenantTags) source.set(t, "TENANT_TAG");
     const texts = [...source.keys()];
@@ -117,7 +123,7 @@ export const Query: QueryResolvers = {
         const v = vectors[j] as Float32Array;
         let s = 0;
         for (let i = 0; i < v.length; i++) s += (v[i] as number) * (audio[i] as number);
-        return { id: text, text, score: s, source: source.get(text) as string };
+        return { id: text, text, score: s, source: source.get(text) as TagSuggestionSource };
       })
       .sort((x, y) => y.score - x.score);
     return arrayPage(scored, args.first ?? 10, args.after);

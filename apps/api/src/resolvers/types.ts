@@ -8,6 +8,7 @@ import {
 import { withTenant } from "@earshot/db";
 import { ASSET_COLUMNS, type AssetRow } from "@earshot/search";
 import { requireAuth, tx } from "../context.ts";
+import { uploadErrorCode } from "../enums.ts";
 import { notFound } from "../errors.ts";
 import type { Resolvers } from "../generated/graphql.ts";
 import { arrayPage, keysetPage } from "../lists.ts";
@@ -102,6 +103,7 @@ export const typeResolvers: Resolvers = {
   },
   UploadItem: {
     status: (i) => upper(i.status),
+    errorCode: (i) => uploadErrorCode(i.errorCode),
     asset: (i, _args, ctx) => (i.assetId ? ctx.loaders.asset.load(i.assetId) : null),
   },
 

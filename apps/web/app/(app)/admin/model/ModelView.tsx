@@ -11,9 +11,21 @@ import type { ModelVersion } from "@/lib/types.ts";
 import { useQuery } from "@/lib/use-query.ts";
 import styles from "../admin.module.css";
 
+/** The API's ReindexState enum. */
+type ReindexState =
+  | "WAITING"
+  | "PRIORITIZED"
+  | "WAITING_CHILDREN"
+  | "DELAYED"
+  | "ACTIVE"
+  | "COMPLETED"
+  | "FAILED"
+  | "UNKNOWN";
+const RUNNING: ReadonlySet<ReindexState> = new Set(["WAITING", "PRIORITIZED", "WAITING_CHILDREN", "DELAYED", "ACTIVE"]);
+
 interface ReindexStatus {
   jobId: string;
-  state: string;
+  state: ReindexState;
   progress: number;
   error: string | null;
 }
@@ -32,10 +44,9 @@ export function ModelView() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  // BullMQ states (waiting, delayed, active, completed, failed); a finished job is removed, so after a start
-  // "no job any more" also means finished.
-  const state = status?.state.toUpperCase() ?? null;
-  const running = state === "WAITING" || state === "DELAYED" || state === "ACTIVE";
+  // A finished job is removed, so after a start "no job any more" also means finished.
+  const state = status?.state ?? null;
+  const running = state !== null && RUNNING.has(state);
   const poll = running || (started !== null && !finished);
   useEffect(() => {
     if (!isAdmin || !statusSupported) return;
@@ -45,7 +56,7 @@ export function ModelView() {
         const res = await gql<{ reindexStatus: ReindexStatus | null }>(REINDEX_STATUS);
         if (!live) return;
         setStatus(res.reindexStatus);
-        const s = res.reindexStatus?.state.toUpperCase();
+        const s = res.reindexStatus?.state;
         if (started && (!s || s === "COMPLETED")) setFinished(true);
       } catch (err) {
         // An API without reindexStatus rejects the query: fall back to "started".
