@@ -6,6 +6,8 @@ import {
   isIntrospectionType,
   isObjectType,
   isSpecifiedScalarType,
+  lexicographicSortSchema,
+  printSchema,
 } from "graphql";
 
 /** Every schema coordinate (type, field, argument, enum value, input field) that has no description. */
@@ -30,4 +32,9 @@ export function undocumented(schema: GraphQLSchema): string[] {
     }
   }
   return missing;
+}
+
+/** The schema as published in docs/api/schema.graphql: printed in a stable (alphabetical) order. */
+export function publishedSchema(schema: GraphQLSchema): string {
+  return printSchema(lexicographicSortSchema(schema));
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { ApolloServer } from "@apollo/server";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import { runWithTenantTickets } from "@earshot/db";
@@ -10,18 +9,20 @@ import fastifyMultipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type ApiDeps, type Context, makeContext } from "./context.ts";
 import { ApiError, formatError, HTTP_STATUS, toApiError } from "./errors.ts";
+import { registerGraphiql } from "./graphiql.ts";
 import { documentRules, limitsPlugin, MAX_TOKENS, refuseSpentCallers } from "./limits.ts";
 import { registerMediaRoutes, sendError } from "./media.ts";
 import { resolvePrincipal } from "./principal.ts";
 import { Mutation } from "./resolvers/mutation.ts";
 import { Query } from "./resolvers/query.ts";
 import { typeResolvers } from "./resolvers/types.ts";
+import { typeDefs } from "./typedefs.ts";
 import { multipartFileLimit, registerUploadRoutes } from "./uploads.ts";
 
 export type { ApiDeps, IngestDeps } from "./context.ts";
 export { type MediaStore, storageMediaStore } from "./media.ts";
 
-export const typeDefs = readFileSync(new URL("./schema.graphql", import.meta.url), "utf8");
+export { typeDefs } from "./typedefs.ts";
 
 /** The API's HTTP server: GraphQL at /graphql, liveness at /healthz, media and uploads under /v1 (see README). */
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
@@ -124,6 +125,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       return reply.code(503).send({ status: "unavailable", reason: "database unreachable" });
     }
   });
+  if (introspection) registerGraphiql(app);
   registerMediaRoutes(app, deps);
   registerUploadRoutes(app, deps);
   app.addHook("onRequest", refuseSpentCallers(deps));
