@@ -21,7 +21,7 @@ export interface ApiDeps {
   pool: Pool;
   logger: Logger;
   redis: Redis;
-  embedder: Pick<EmbedderClient, "embedTexts" | "embedAudio">;
+  embedder: Pick<EmbedderClient, "embedTexts" | "embedAudio" | "model">;
   media: MediaStore;
   ingest?: IngestDeps;
   /** HMAC key for signed media URLs. */

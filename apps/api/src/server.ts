@@ -12,7 +12,9 @@ import { ApiError, formatError, HTTP_STATUS, toApiError } from "./errors.ts";
 import { registerGraphiql } from "./graphiql.ts";
 import { documentRules, limitsPlugin, MAX_TOKENS, refuseSpentCallers } from "./limits.ts";
 import { registerMediaRoutes, sendError } from "./media.ts";
+import { operationMetricsPlugin } from "./operation-metrics.ts";
 import { resolvePrincipal } from "./principal.ts";
+import { readinessChecks } from "./readiness.ts";
 import { Mutation } from "./resolvers/mutation.ts";
 import { Query } from "./resolvers/query.ts";
 import { typeResolvers } from "./resolvers/types.ts";
@@ -40,7 +42,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const apollo = new ApolloServer<Context>({
     typeDefs,
     resolvers: [{ Query, Mutation }, typeResolvers],
-    plugins: [fastifyApolloDrainPlugin(app), limitsPlugin()],
+    plugins: [fastifyApolloDrainPlugin(app), limitsPlugin(), operationMetricsPlugin(app.metricsRegistry)],
     validationRules: documentRules(),
     // More tokens than any real query: refused while parsing (400), before validation walks the document.
     parseOptions: { maxTokens: MAX_TOKENS },
@@ -126,6 +128,18 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     }
   });
   if (introspection) registerGraphiql(app);
+  // Readiness for a load balancer: every dependency a request needs; 503 names the ones that failed.
+  app.get("/readyz", async (_req, reply) => {
+    const checks = await readinessChecks(deps);
+    const failed = Object.entries(checks)
+      .filter(([, ok]) => !ok)
+      .map(([name]) => name);
+    return reply.code(failed.length ? 503 : 200).send({ status: failed.length ? "unavailable" : "ok", checks, failed });
+  });
+  // Unknown routes answer the same {"error":{code,message}} shape as every other plain-HTTP error.
+  app.setNotFoundHandler((req, reply) =>
+    sendError(reply, "NOT_FOUND", `no such route: ${req.method} ${req.url.split("?")[0]?.slice(0, 200)}`),
+  );
   registerMediaRoutes(app, deps);
   registerUploadRoutes(app, deps);
   app.addHook("onRequest", refuseSpentCallers(deps));
