@@ -93,6 +93,12 @@ export function formatError(
   }
   const code = String(formatted.extensions?.code ?? "");
   if (CLIENT_CODES.has(code)) return { ...base, extensions: { ...formatted.extensions, code } };
+  // Apollo answers some request mistakes (a persisted-query hash that does not match its query) with a 4xx status
+  // and no code of their own: they are the caller's, not internal errors.
+  const status = (original as { extensions?: { http?: { status?: unknown } } })?.extensions?.http?.status;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    return { ...base, extensions: { code: "BAD_REQUEST" } };
+  }
   log(original);
   return { message: "internal error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
 }

@@ -7,6 +7,7 @@ import fastifyCors from "@fastify/cors";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyMultipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance } from "fastify";
+import { APQ_TTL_S, redisPersistedQueryCache } from "./apq-cache.ts";
 import { type ApiDeps, type Context, makeContext } from "./context.ts";
 import { ApiError, formatError, HTTP_STATUS, toApiError } from "./errors.ts";
 import { registerGraphiql } from "./graphiql.ts";
@@ -47,6 +48,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     // More tokens than any real query: refused while parsing (400), before validation walks the document.
     parseOptions: { maxTokens: MAX_TOKENS },
     introspection,
+    persistedQueries: {
+      cache: redisPersistedQueryCache(deps.redis, deps.redisPrefix ?? "earshot"),
+      ttl: APQ_TTL_S,
+    },
     includeStacktraceInErrorResponses: false,
     // main.ts shuts down in order on SIGTERM; Apollo's own handler would re-raise the signal and kill it midway.
     stopOnTerminationSignals: false,

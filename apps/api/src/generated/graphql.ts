@@ -323,7 +323,7 @@ export type DeletePayload = {
  * The HTTP status of a plain-HTTP answer, and of a GraphQL answer refused before execution, is given per code.
  */
 export type ErrorCode =
-  /** 400: a malformed HTTP request (method, content type, body shape). */
+  /** 400: a malformed HTTP request (method, content type, body shape), or a persisted-query hash that does not match its query. */
   | 'BAD_REQUEST'
   /** 400: an argument or input value is out of range or malformed (also a cursor that was not issued by this API). */
   | 'BAD_USER_INPUT'
