@@ -8,8 +8,9 @@ import type { FastifyInstance } from "fastify";
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
 
-// GraphiQL 3's browser build expects React and ReactDOM as globals (their UMD builds); read once, at startup.
-const ASSETS: Record<string, { file: string; type: string }> = {
+// GraphiQL 3's browser build expects React and ReactDOM as globals (their UMD builds). Resolved and read when the
+// page is registered (introspection on), never in a production process that serves no IDE.
+const assets = (): Record<string, { file: string; type: string }> => ({
   "react.js": { file: path.join(packageDir("react"), "umd/react.production.min.js"), type: "text/javascript" },
   "react-dom.js": {
     file: path.join(packageDir("react-dom"), "umd/react-dom.production.min.js"),
@@ -18,7 +19,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   "graphiql.js": { file: path.join(packageDir("graphiql"), "graphiql.min.js"), type: "text/javascript" },
   "graphiql.css": { file: path.join(packageDir("graphiql"), "graphiql.min.css"), type: "text/css" },
   "start.js": { file: new URL("./graphiql/start.js", import.meta.url).pathname, type: "text/javascript" },
-};
+});
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -56,7 +57,7 @@ const CSP = [
 
 /** GET /graphiql and its assets; register only where introspection is enabled (the IDE needs it). */
 export function registerGraphiql(app: FastifyInstance): void {
-  const bodies = new Map(Object.entries(ASSETS).map(([name, a]) => [name, { ...a, body: readFileSync(a.file) }]));
+  const bodies = new Map(Object.entries(assets()).map(([name, a]) => [name, { ...a, body: readFileSync(a.file) }]));
   app.get("/graphiql", async (_req, reply) =>
     reply.header("content-security-policy", CSP).type("text/html; charset=utf-8").send(PAGE),
   );
