@@ -159,9 +159,11 @@ def base_manifest(model: RetrievalModel, name: str, version: str, vocab_size: in
 
 
 def round_to_half(model: nn.Module) -> None:
-    """Rounds every large parameter to float16 precision (kept float32, exactly representable as float16)."""
+    """Rounds every large parameter, and the input standardisation (yamnet's 1024 means and stds are large too), to
+    float16 precision (kept float32, exactly representable as float16). The label bank's int8 buffers stay."""
     with torch.no_grad():
-        for p in model.parameters():
+        norms = [b for n, b in model.named_buffers() if n.endswith((".mean", ".std"))]
+        for p in [*model.parameters(), *norms]:
             if p.numel() >= HALF_MIN_ELEMENTS:
                 p.copy_(p.half().float())
 
