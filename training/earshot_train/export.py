@@ -123,6 +123,20 @@ def export_towers(model: RetrievalModel, out: Path, vocab: Path, vectors: Path) 
     return words
 
 
+# Which converted network (models/pretrained/manifest.json) and source file each pretrained frontend runs.
+PRETRAINED = {"yamnet_embedding": ("yamnet", "yamnet_public_dynint8.tflite"),
+              "mn04_embedding": ("mn04", "efficientat_mn04_as_mAP_432.pt")}
+
+
+def pretrained_ref(frontend: str, converted: Path = ROOT / "models" / "pretrained") -> dict:
+    """A bundle names its pretrained network and the sha256 of the file it was converted from, never carries it."""
+    if frontend not in PRETRAINED:
+        return {}
+    network, source = PRETRAINED[frontend]
+    sources = json.loads((converted / "manifest.json").read_text())["sources"]
+    return {"pretrained": {"network": network, "source": source, "sha256": sources[source]}}
+
+
 def base_manifest(model: RetrievalModel, name: str, version: str, vocab_size: int) -> dict:
     experts = model.cfg.experts
     return {
@@ -135,7 +149,7 @@ def base_manifest(model: RetrievalModel, name: str, version: str, vocab_size: in
         "dim": sum(e.embed_dim for e in experts),
         "experts": [{"name": e.name, "frontend": e.frontend, "inputDim": e.input_dim, "hopS": e.hop_s,
                      "maxFrames": e.max_frames, "embedDim": e.embed_dim, "aggregation": f"netvlad{e.clusters}+ghost1",
-                     "encoder": e.encoder} for e in experts],
+                     "encoder": e.encoder, **pretrained_ref(e.frontend)} for e in experts],
         "audioTower": {"onnx": "audio_tower.onnx", "opset": OPSET},
         "textTower": {"onnx": "text_tower.onnx", "wordVectors": "text/vectors.f16", "vocab": "text/vocab.txt",
                       "wordDim": WORD_DIM, "maxTokens": model.cfg.max_tokens, "vectorsDtype": "float16-le",
@@ -145,9 +159,11 @@ def base_manifest(model: RetrievalModel, name: str, version: str, vocab_size: in
 
 
 def round_to_half(model: nn.Module) -> None:
-    """Rounds every large parameter to float16 precision (kept float32, exactly representable as float16)."""
+    """Rounds every large parameter, and the input standardisation (yamnet's 1024 means and stds are large too), to
+    float16 precision (kept float32, exactly representable as float16). The label bank's int8 buffers stay."""
     with torch.no_grad():
-        for p in model.parameters():
+        norms = [b for n, b in model.named_buffers() if n.endswith((".mean", ".std"))]
+        for p in [*model.parameters(), *norms]:
             if p.numel() >= HALF_MIN_ELEMENTS:
                 p.copy_(p.half().float())
 

@@ -6,7 +6,11 @@ seeds' runs as one ensemble) -> `earshot eval` on modsounds-dev.
 Each step is skipped when its output is already cached (delete training/cache to start from nothing).
 
   /usr/bin/python3 -m earshot_train.pipeline [--fresh] [--epochs N] [--seeds 0,1,2] [--arch CE|MoEE]
-                                             [--experts logmel,spectral[,speech]] [--extended]
+                                             [--experts logmel,spectral[,speech,yamnet,mn04]] [--extended] [--out DIR]
+
+Experts other than the default set train runs named <arch>-<experts>-s<seed> and export to
+training/runs/<arch>-<experts>-bundle unless --out says otherwise: models/default changes only when asked.
+yamnet and mn04 need models/pretrained (scripts/setup.sh converts them from ../shared/models/pretrained).
 """
 
 import argparse
@@ -59,7 +63,11 @@ def main() -> None:
     ap.add_argument("--experts", default=DEFAULT_EXPERTS, help=f"comma-separated, of: {', '.join(EXPERTS)}")
     ap.add_argument("--version", default=None)
     ap.add_argument("--extended", action="store_true", help="corpus with corpus.py's EXTENDED_PACKAGES too")
+    ap.add_argument("--out", default=None, help="bundle folder (default: models/default for the default experts)")
     args = ap.parse_args()
+    default = args.experts == DEFAULT_EXPERTS
+    tag = args.arch.lower() if default else f"{args.arch.lower()}-{args.experts.replace(',', '-')}"
+    out = Path(args.out).resolve() if args.out else BUNDLE if default else TRAINING / "runs" / f"{tag}-bundle"
     started = time.time()
     if args.fresh and CACHE.exists():
         shutil.rmtree(CACHE)
@@ -98,7 +106,7 @@ def main() -> None:
     names = []
     for seed in args.seeds.split(","):
         step(f"train (seed {seed})", started)
-        names.append(f"default-{args.arch.lower()}-s{seed}")
+        names.append(f"default-{tag}-s{seed}")
         train(train_parser().parse_args(["--name", names[-1], "--arch", args.arch, "--experts", args.experts,
                                          "--seed", seed, "--epochs", str(args.epochs)]))
 
@@ -106,13 +114,14 @@ def main() -> None:
     from .export import export
 
     version = args.version or time.strftime("%Y.%m.%d-1", time.gmtime())
-    export(names, BUNDLE, version)
+    export(names, out, version)
 
     step("eval (earshot eval CLI)", started)
     res = subprocess.run(["pnpm", "--silent", "earshot", "eval", "--manifest", str(EVAL_DIR / "manifest.csv"),
-                          "--model", str(BUNDLE), "--json"], cwd=ROOT, capture_output=True, text=True)
+                          "--model", str(out), "--json"], cwd=ROOT, capture_output=True, text=True)
     if res.returncode == 0:
-        (TRAINING / "runs" / "default-ts-eval.json").write_text(res.stdout)
+        (TRAINING / "runs" / ("default-ts-eval.json" if out == BUNDLE else f"{out.name}-ts-eval.json")).write_text(
+            res.stdout)
         print(res.stdout.strip())
     else:
         print(f"earshot eval failed ({res.returncode}): {res.stderr.strip()[-500:]}")

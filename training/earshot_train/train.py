@@ -36,6 +36,13 @@ EXPERTS = {
     # Google's speech_embedding (openWakeWord's ONNX pair): 96-d per 80 ms, pretrained on far more audio than ours.
     "speech": ExpertConfig("speech", "speech_embedding", 96, hop_s=0.08, max_frames=125, encoder="conv1d",
                            clusters=8, pool=1),
+    # Frozen AudioSet networks (models/pretrained, converted at set-up; packages/audio pretrained-experts.ts): YAMNet's
+    # embedding of each 0.96 s patch every 0.48 s, mn04's of each 1 s window every 0.5 s. Already pooled over
+    # time by their networks, so no further pooling; max_frames covers a 10 s segment window (21 steps).
+    "yamnet": ExpertConfig("yamnet", "yamnet_embedding", 1024, hop_s=0.48, max_frames=24, encoder="conv1d",
+                           clusters=8, pool=1),
+    "mn04": ExpertConfig("mn04", "mn04_embedding", 384, hop_s=0.5, max_frames=24, encoder="conv1d",
+                         clusters=8, pool=1),
 }
 DEFAULT_EXPERTS = "logmel,spectral"
 SEGMENT = {"windowS": 10.0, "hopS": 5.0}

@@ -42,6 +42,18 @@ export {
   type YamnetPatches,
   yamnetPatches,
 } from "./pretrained.ts";
+export {
+  isPretrainedFrontend,
+  MN04_EMBEDDING_DIMS,
+  MN04_HOP_S,
+  mn04Windows,
+  PRETRAINED_FRONTENDS,
+  PretrainedExpert,
+  type PretrainedFrontend,
+  upsample2x,
+  YAMNET_EMBEDDING_DIMS,
+  YAMNET_HOP_S,
+} from "./pretrained-experts.ts";
 export { type AudioInfo, DEFAULT_MAX_BYTES, type ProbeOptions, probeAudio } from "./probe.ts";
 export { float32Samples } from "./samples.ts";
 export { segmentWindows, type Window } from "./segment.ts";

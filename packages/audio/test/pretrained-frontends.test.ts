@@ -2,7 +2,15 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeAudio, EFFICIENTAT_SAMPLE_RATE, efficientatLogMel, yamnetPatches } from "../src/index.ts";
+import {
+  decodeAudio,
+  EFFICIENTAT_BANDS,
+  EFFICIENTAT_SAMPLE_RATE,
+  efficientatLogMel,
+  mn04Windows,
+  upsample2x,
+  yamnetPatches,
+} from "../src/index.ts";
 import { SHARED_CLIPS, tempDir } from "./fixtures.ts";
 
 const REFERENCE = join(import.meta.dirname, "../../../training/reference");
@@ -76,5 +84,33 @@ describe("pretrained networks' front ends against the numpy references (training
     expect([...y.data].every((v) => Math.abs(v - Math.log(0.001)) < 1e-6)).toBe(true);
     const e = efficientatLogMel(new Float32Array(32000));
     expect([...e.data].every((v) => Math.abs(v - (Math.log(1e-5) + 4.5) / 5) < 1e-6)).toBe(true);
+  });
+});
+
+describe("upsample2x and mn04Windows (mn04 reads 32 kHz; the pipeline decodes at 16 kHz)", () => {
+  it("interpolates a band-limited signal to within 1e-3 of the same signal sampled at 32 kHz", () => {
+    const tone = (rate: number, n: number) =>
+      Float32Array.from(
+        { length: n },
+        (_, i) => 0.5 * Math.sin((2 * Math.PI * 1000 * i) / rate) + 0.3 * Math.sin((2 * Math.PI * 5100 * i) / rate),
+      );
+    const up = upsample2x(tone(16000, 16000));
+    const exact = tone(32000, 32000);
+    let worst = 0;
+    for (let i = 64; i < up.length - 64; i++) worst = Math.max(worst, Math.abs(up[i]! - exact[i]!));
+    expect(up.length).toBe(32000);
+    expect(worst).toBeLessThan(1e-3);
+  });
+
+  it("cuts 1 s windows every 0.5 s from one log-mel of the padded clip", () => {
+    expect(mn04Windows(new Float32Array(100)).windows).toBe(1);
+    expect(mn04Windows(new Float32Array(16000)).windows).toBe(1);
+    const clip = Float32Array.from({ length: 16000 * 2.2 }, (_, i) => Math.sin(i / 7) * (i % 1000) * 1e-4);
+    const w = mn04Windows(clip);
+    expect(w.windows).toBe(4); // 1 + ceil((35200 - 16000) / 8000)
+    // Window 1 starts 50 log-mel frames into window 0: row b of window 0 from frame 50 = row b of window 1.
+    const per = EFFICIENTAT_BANDS * 100;
+    for (const b of [0, 64, 127])
+      expect(w.data.subarray(per + b * 100, per + b * 100 + 50)).toEqual(w.data.subarray(b * 100 + 50, b * 100 + 100));
   });
 });

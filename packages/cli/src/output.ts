@@ -22,12 +22,17 @@ export class CliError extends Error {
   }
 }
 
+/** The stable code of a ModelError (e.g. PRETRAINED_MISSING), so scripts can tell its causes apart. */
+function modelCode(err: unknown): string | undefined {
+  return err instanceof Error && err.name === "ModelError" ? (err as Error & { code: string }).code : undefined;
+}
+
 /** Prints an error as {"error":{code,message}} with --json, else as one readable line, and exits. */
 export function exitWithError(err: unknown, json: boolean): never {
   const e =
     err instanceof CliError
       ? err
-      : new CliError("INTERNAL", err instanceof Error ? err.message : String(err), ExitCode.failed);
+      : new CliError(modelCode(err) ?? "INTERNAL", err instanceof Error ? err.message : String(err), ExitCode.failed);
   if (json) process.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
   else process.stderr.write(`earshot: ${e.message} (${e.code})\n`);
   process.exit(e.exitCode);

@@ -1,6 +1,6 @@
 // `earshot features`: the training cache, run as model-train runs it, checked against the frontends called directly.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -8,6 +8,7 @@ import { decodeAudio, logMelVggish, spectralDescriptors } from "@earshot/audio";
 import { repoRoot } from "@earshot/config";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readList } from "../src/commands/features.ts";
+import { runEarshot } from "./cli.ts";
 
 const run = promisify(execFile);
 const audio = path.join(repoRoot, "../shared/data/modsounds-dev/audio");
@@ -80,4 +81,32 @@ it("writes every expert's frames in list order, the same as the frontends give, 
     expect(all.length).toBe((start + frames) * dims);
     expect(all.slice(start * dims)).toEqual(expected);
   }
+});
+
+it("computes the pretrained experts only when named, and says how to get them when models/pretrained is absent", async () => {
+  const list = path.join(tmp, "one.txt");
+  writeFileSync(list, `${audio}/bee.ogg\n`);
+  const missing = await runEarshot(
+    { EARSHOT_PRETRAINED_MODELS: path.join(tmp, "no-pretrained") },
+    "features",
+    "--list",
+    list,
+    "--experts",
+    "logmel,yamnet",
+    "--out",
+    path.join(tmp, "none"),
+    "--json",
+  );
+  expect(missing.code).toBe(1);
+  expect(JSON.parse(missing.stdout).error).toMatchObject({
+    code: "PRETRAINED_MISSING",
+    message: expect.stringMatching(/expert yamnet needs the pretrained network yamnet.*scripts\/setup\.sh/),
+  });
+  if (!existsSync(path.join(repoRoot, "models/pretrained/manifest.json"))) return;
+  const out = path.join(tmp, "pretrained");
+  const r = await runEarshot({}, "features", "--list", list, "--experts", "yamnet,mn04", "--out", out, "--json");
+  expect(r.code).toBe(0);
+  const index = JSON.parse(readFileSync(path.join(out, "index.json"), "utf8"));
+  expect(index.experts.yamnet).toEqual({ frontend: "yamnet_embedding", dims: 1024, hopS: 0.48, file: "yamnet.f32" });
+  expect(index.experts.mn04).toEqual({ frontend: "mn04_embedding", dims: 384, hopS: 0.5, file: "mn04.f32" });
 });

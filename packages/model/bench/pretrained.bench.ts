@@ -7,6 +7,8 @@ import {
   EFFICIENTAT_BANDS,
   EFFICIENTAT_SAMPLE_RATE,
   efficientatLogMel,
+  PretrainedExpert,
+  upsample2x,
   YAMNET_BANDS,
   YAMNET_PATCH_FRAMES,
   yamnetPatches,
@@ -41,6 +43,8 @@ async function median(fn: () => Promise<unknown> | unknown): Promise<number> {
 const opts = { intraOpNumThreads: 1, interOpNumThreads: 1 };
 const yamnet = await ort.InferenceSession.create(join(dir, "yamnet.onnx"), opts);
 const mn04 = await ort.InferenceSession.create(join(dir, "mn04.onnx"), opts);
+const yamnetExpert = await PretrainedExpert.load(join(dir, "yamnet.onnx"), "yamnet_embedding");
+const mn04Expert = await PretrainedExpert.load(join(dir, "mn04.onnx"), "mn04_embedding");
 const pcm16 = signal(16000);
 const pcm32 = signal(EFFICIENTAT_SAMPLE_RATE);
 const patches = yamnetPatches(pcm16);
@@ -62,6 +66,10 @@ const rows = [
       mn04.run({ logmel: new ort.Tensor("float32", mel.data, [1, 1, EFFICIENTAT_BANDS, mel.frames]) }),
     ),
   ],
+  // As served and cached (PretrainedExpert): mn04 on 1 s windows every 0.5 s of the upsampled 16 kHz clip.
+  ["mn04 upsample 16 -> 32 kHz", await median(() => upsample2x(pcm16))],
+  ["yamnet expert (front end + network)", await median(() => yamnetExpert.run(pcm16))],
+  ["mn04 expert (upsample + front end + windows)", await median(() => mn04Expert.run(pcm16))],
 ] as const;
 console.log(`| step (10 s of audio, 1 thread) | ms | x real time |\n|---|---|---|`);
 for (const [name, ms] of rows) console.log(`| ${name} | ${ms.toFixed(1)} | ${((SECONDS * 1000) / ms).toFixed(0)} |`);

@@ -13,7 +13,10 @@ import { loadWordVectors, type WordVectors } from "./words.ts";
 
 export const DEFAULT_BUNDLE_DIR = path.join(repoRoot, "models/default");
 
-export type LoadOptions = SessionOptions;
+export type LoadOptions = SessionOptions & {
+  /** Folder of the converted pretrained networks (default $EARSHOT_PRETRAINED_MODELS or models/pretrained). */
+  pretrainedDir?: string;
+};
 
 export interface ModelBundle {
   manifest: BundleManifest;

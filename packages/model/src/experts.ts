@@ -2,13 +2,16 @@
 // a feature sequence; segment windows then take the frames that fall inside them.
 //
 // An expert is a frontend — vggish_logmel, spectral_descriptors, speech_embedding — optionally followed by its own
-// ONNX model (`onnx`, e.g. a VGGish or PANNs network) run by packages/audio's OnnxExpert on that frontend's frames.
+// ONNX model (`onnx`, e.g. a VGGish or PANNs network) run by packages/audio's OnnxExpert on that frontend's frames,
+// or a pretrained AudioSet network (yamnet_embedding, mn04_embedding) read from the converted folder (pretrained.ts).
 import path from "node:path";
 import {
   computeStftFrontends,
+  isPretrainedFrontend,
   isStftFrontend,
   logMelVggish,
   OnnxExpert,
+  PretrainedExpert,
   SpeechEmbedding,
   type StftFeatures,
   spectralDescriptors,
@@ -17,8 +20,15 @@ import {
 import { ModelError } from "./errors.ts";
 import type { ExpertSpec } from "./manifest.ts";
 import { onnxOptions, type SessionOptions } from "./onnx.ts";
+import { type PretrainedRef, resolvePretrained } from "./pretrained.ts";
 
-export const FRONTENDS = ["vggish_logmel", "spectral_descriptors", "speech_embedding"] as const;
+export const FRONTENDS = [
+  "vggish_logmel",
+  "spectral_descriptors",
+  "speech_embedding",
+  "yamnet_embedding",
+  "mn04_embedding",
+] as const;
 export type Frontend = (typeof FRONTENDS)[number];
 
 /** Row-major [frames][dims] float32 features, frame k starting at k * hopS seconds. */
@@ -30,7 +40,10 @@ export interface FeatureSequence {
 }
 
 /** What a frontend needs to know about its expert (a manifest entry has all of it). */
-export type FrontendSpec = Pick<ExpertSpec, "name" | "frontend" | "inputDim" | "hopS"> & { onnx?: string };
+export type FrontendSpec = Pick<ExpertSpec, "name" | "frontend" | "inputDim" | "hopS"> & {
+  onnx?: string;
+  pretrained?: PretrainedRef;
+};
 
 /** Loaded models behind ONNX-backed experts, by expert name. */
 export type OnnxFrontends = Map<
@@ -38,16 +51,22 @@ export type OnnxFrontends = Map<
   { run(pcm16k: Float32Array): Promise<FeatureSequence>; close(): Promise<void> }
 >;
 
-/** Loads the models of experts that need one (an `onnx` file, relative to baseDir, or speech_embedding). */
+/**
+ * Loads the models of experts that need one: an `onnx` file relative to baseDir, speech_embedding, or a pretrained
+ * network from opts.pretrainedDir (default models/pretrained; absent or mismatched -> PRETRAINED_* errors).
+ */
 export async function loadOnnxFrontends(
   manifest: { experts: FrontendSpec[] },
   baseDir: string,
-  opts: SessionOptions = {},
+  opts: SessionOptions & { pretrainedDir?: string } = {},
 ): Promise<OnnxFrontends> {
   const out: OnnxFrontends = new Map();
   try {
     for (const e of manifest.experts) {
-      if (e.onnx) {
+      if (isPretrainedFrontend(e.frontend)) {
+        const file = await resolvePretrained(e.name, e.frontend, e.pretrained, opts.pretrainedDir);
+        out.set(e.name, await PretrainedExpert.load(file, e.frontend, onnxOptions(opts)));
+      } else if (e.onnx) {
         const file = path.resolve(baseDir, e.onnx);
         out.set(e.name, await OnnxExpert.load(file, { ...e }, onnxOptions(opts)));
       } else if (e.frontend === "speech_embedding") {
@@ -56,6 +75,7 @@ export async function loadOnnxFrontends(
     }
   } catch (err) {
     await Promise.all([...out.values()].map((r) => r.close().catch(() => {})));
+    if (err instanceof ModelError) throw err;
     throw new ModelError("ONNX_LOAD_FAILED", `cannot load an expert model: ${(err as Error).message}`, { cause: err });
   }
   return out;
@@ -74,7 +94,7 @@ export async function computeExpertInput(
   const pcm16k = padToOneFrame(clip);
   let seq: FeatureSequence;
   const model = models?.get(expert.name);
-  if (expert.onnx || expert.frontend === "speech_embedding") {
+  if (expert.onnx || expert.frontend === "speech_embedding" || isPretrainedFrontend(expert.frontend)) {
     if (!model) throw new ModelError("UNKNOWN_FRONTEND", `expert ${expert.name}: its model is not loaded`);
     seq = await model.run(pcm16k);
   } else if (expert.frontend === "vggish_logmel") {

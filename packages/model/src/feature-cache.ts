@@ -34,6 +34,12 @@ export const DEFAULT_CACHE_EXPERTS: CacheExpert[] = [
   { name: "spectral", frontend: "spectral_descriptors", inputDim: 0, hopS: 0 },
 ];
 
+/** Experts a cache may ask for by name that need models/pretrained (scripts/setup.sh); never a default. */
+export const PRETRAINED_CACHE_EXPERTS: CacheExpert[] = [
+  { name: "yamnet", frontend: "yamnet_embedding", inputDim: 0, hopS: 0 },
+  { name: "mn04", frontend: "mn04_embedding", inputDim: 0, hopS: 0 },
+];
+
 /**
  * Decodes the clips (up to `concurrency` ffmpeg processes ahead) and writes features in list order, so row
  * offsets are deterministic. A clip that fails to decode is recorded in `failed` and left out of `clips`.

@@ -15,10 +15,12 @@ export {
   FEATURE_CACHE_FORMAT,
   type FeatureCacheResult,
   type FeatureClip,
+  PRETRAINED_CACHE_EXPERTS,
   writeFeatureCache,
 } from "./feature-cache.ts";
 export { type BundleManifest, type ExpertSpec, expertSchema, manifestSchema, parseManifest } from "./manifest.ts";
 export * as metrics from "./metrics.ts";
 export type { ExecutionProvider } from "./onnx.ts";
+export { type PretrainedRef, pretrainedDir, resolvePretrained } from "./pretrained.ts";
 export type { TextEncoding } from "./text.ts";
 export { tokenize } from "./tokenizer.ts";

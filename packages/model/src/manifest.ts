@@ -1,4 +1,5 @@
 // The bundle's manifest.json, validated so a broken bundle fails at load time with a message naming the field.
+import { isPretrainedFrontend } from "@earshot/audio";
 import { z } from "zod";
 import { FRONTENDS } from "./experts.ts";
 
@@ -20,6 +21,14 @@ export const expertSchema = z.object({
   embedDim: z.number().int().positive(),
   /** Optional expert network (e.g. VGGish) run on the frontend's frames; relative to the bundle. */
   onnx: relPath.optional(),
+  /** For yamnet_embedding / mn04_embedding: the network in the converted folder and its source file's sha256. */
+  pretrained: z
+    .object({
+      network: z.string().min(1),
+      source: z.string().min(1),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/, "64 lowercase hex digits"),
+    })
+    .optional(),
 });
 
 export const manifestSchema = z
@@ -51,6 +60,9 @@ export const manifestSchema = z
     m.experts.forEach((e, i) => {
       if (names.has(e.name)) ctx.addIssue({ code: "custom", path: ["experts", i, "name"], message: "duplicate" });
       names.add(e.name);
+      // A bundle must say which network its pretrained expert was trained on; a feature list need not.
+      if (isPretrainedFrontend(e.frontend) && !e.pretrained)
+        ctx.addIssue({ code: "custom", path: ["experts", i, "pretrained"], message: `required for ${e.frontend}` });
     });
     const sum = m.experts.reduce((s, e) => s + e.embedDim, 0);
     if (sum !== m.dim)

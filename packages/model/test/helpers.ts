@@ -4,11 +4,15 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-/** A tiny random bundle; with allFrontends it also has a speech_embedding expert and one with its own ONNX net. */
-export function makeTinyBundle(opts: { allFrontends?: boolean } = {}): string {
+/**
+ * A tiny random bundle; with allFrontends it also has a speech_embedding expert and one with its own ONNX net;
+ * with pretrained (a converted folder) yamnet and mn04 experts naming that folder's networks.
+ */
+export function makeTinyBundle(opts: { allFrontends?: boolean; pretrained?: string } = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "earshot-tiny-bundle-"));
   const args = [path.join(import.meta.dirname, "fixtures/make_tiny_bundle.py"), dir];
   if (opts.allFrontends) args.push("--all-frontends");
+  if (opts.pretrained) args.push("--pretrained", opts.pretrained);
   execFileSync("/usr/bin/python3", args);
   return dir;
 }

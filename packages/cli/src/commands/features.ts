@@ -7,6 +7,7 @@ import {
   expertSchema,
   type FeatureClip,
   loadOnnxFrontends,
+  PRETRAINED_CACHE_EXPERTS,
   readManifest,
   writeFeatureCache,
 } from "@earshot/model";
@@ -28,7 +29,10 @@ export function register(program: Command) {
     .description("Write every expert's input features for a list of audio files (the training cache)")
     .requiredOption("--list <file>", 'audio paths, one per line, or JSON lines {"id","path"}; relative to the list')
     .requiredOption("--out <dir>", "output directory (<expert>.f32 + index.json)")
-    .option("--experts <names|file.json>", "comma-separated expert names, or a JSON file of manifest expert entries")
+    .option(
+      "--experts <names|file.json>",
+      "comma-separated expert names (logmel, spectral; yamnet, mn04 need models/pretrained), or a JSON file of manifest expert entries",
+    )
     .option("--model <dir>", "take the experts from this model bundle")
     .option("--concurrency <n>", "decoders running ahead", "2")
     .option("--json", "print the summary as JSON")
@@ -106,6 +110,8 @@ async function chooseExperts(opts: Options): Promise<{ experts: CacheExpert[]; b
     available = (await readManifest(baseDir)).experts;
   }
   if (!opts.experts) return { experts: available, baseDir };
+  // The pretrained networks are named on demand only: the default cache must not need models/pretrained.
+  if (!opts.model) available = [...available, ...PRETRAINED_CACHE_EXPERTS];
   if (opts.experts.endsWith(".json")) {
     let raw: unknown;
     try {
