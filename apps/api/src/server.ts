@@ -1,4 +1,5 @@
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import { runWithTenantTickets } from "@earshot/db";
 import { observability } from "@earshot/observability";
@@ -43,7 +44,14 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const apollo = new ApolloServer<Context>({
     typeDefs,
     resolvers: [{ Query, Mutation }, typeResolvers],
-    plugins: [fastifyApolloDrainPlugin(app), limitsPlugin(), operationMetricsPlugin(app.metricsRegistry)],
+    // Apollo's own landing page loads its IDE from a CDN, which an offline installation cannot reach: browsers are
+    // sent to the bundled /graphiql instead (below).
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      limitsPlugin(),
+      operationMetricsPlugin(app.metricsRegistry),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
     validationRules: documentRules(),
     // More tokens than any real query: refused while parsing (400), before validation walks the document.
     parseOptions: { maxTokens: MAX_TOKENS },
@@ -132,7 +140,15 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       return reply.code(503).send({ status: "unavailable", reason: "database unreachable" });
     }
   });
-  if (introspection) registerGraphiql(app);
+  if (introspection) {
+    registerGraphiql(app);
+    // A browser opening the endpoint itself gets the IDE, as Apollo's landing page would have offered.
+    app.addHook("onRequest", async (req, reply) => {
+      if (req.method === "GET" && req.url === "/graphql" && req.headers.accept?.includes("text/html")) {
+        return reply.redirect("/graphiql");
+      }
+    });
+  }
   // Readiness for a load balancer: every dependency a request needs; 503 names the ones that failed.
   app.get("/readyz", async (_req, reply) => {
     const checks = await readinessChecks(deps);

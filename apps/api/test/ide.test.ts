@@ -84,6 +84,28 @@ describe("with introspection disabled (production default)", () => {
     await h?.close();
   });
 
+  it("never serves Apollo's CDN landing page: a browser at /graphql gets the bundled IDE, or nothing where it is off", async () => {
+    const html = { accept: "text/html,application/xhtml+xml" };
+    const off = await h.app.inject({ method: "GET", url: "/graphql", headers: html });
+    expect(off.statusCode).toBe(400);
+    expect(off.body).not.toMatch(/apollographql|cdn|<html/i);
+    const dev = await createHarness({ introspection: true });
+    try {
+      const on = await dev.app.inject({ method: "GET", url: "/graphql", headers: html });
+      expect(on.statusCode).toBe(302);
+      expect(on.headers.location).toBe("/graphiql");
+      // A GET query from a client (not a browser page; Apollo's CSRF guard wants a preflight header) still runs.
+      const get = await dev.app.inject({
+        method: "GET",
+        url: "/graphql?query=%7B__typename%7D",
+        headers: { "apollo-require-preflight": "1" },
+      });
+      expect(get.json()).toEqual({ data: { __typename: "Query" } });
+    } finally {
+      await dev.close();
+    }
+  });
+
   it("refuses introspection and serves no IDE page", async () => {
     const r = await h.gql(null, FULL_INTROSPECTION);
     expect(r.data).toBeUndefined();
