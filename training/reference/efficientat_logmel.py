@@ -16,6 +16,7 @@ Usage: python3 efficientat_logmel.py IN.f32 OUT.f64 [IN.f32 OUT.f64 ...]
 import sys
 
 import numpy as np
+from vggish_logmel import hz_to_mel
 
 SAMPLE_RATE = 32000
 N_FFT = 1024
@@ -25,10 +26,6 @@ N_MELS = 128
 F_MIN = 0.0
 F_MAX = 15000.0
 PREEMPHASIS = 0.97
-
-
-def hz_to_mel(hz):
-    return 1127.0 * np.log1p(np.asarray(hz, dtype=np.float64) / 700.0)
 
 
 def mel_matrix():
